@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "luton2040.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from .roles import Role, grant, sync_roles
+
+        grant(
+            Role.COUNCIL_STAFF,
+            "accounts.view_user",
+            "accounts.change_user",
+            "auth.view_group",
+        )
+        # After every migrate, like Django's own permission creation: the role groups exist
+        # and hold exactly the permissions granted in code.
+        post_migrate.connect(sync_roles, dispatch_uid="accounts.sync_roles")

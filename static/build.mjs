@@ -1,0 +1,1 @@
+// Placeholder: replaced by the front-end build (sass + GOV.UK Frontend assets).
