@@ -34,8 +34,12 @@ class Organisation(models.Model):
 class OrganisationEditor(models.Model):
     """Binds an Organisation editor to an organisation whose listings they keep correct."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="editor_bindings"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_bindings"
+    )
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     class Meta:
@@ -47,3 +51,19 @@ class OrganisationEditor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} edits {self.organisation}"
+
+
+class Programme(models.Model):
+    """A town-wide programme services can belong to: Food First, Warm Spaces, City of Sanctuary."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

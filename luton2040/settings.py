@@ -187,17 +187,21 @@ STATIC_ROOT = BASE_DIR / ".data" / "staticfiles"
 # Built CSS/JS land in static/build (npm run build); GOV.UK Frontend fonts and images are
 # copied beside them. Built assets are never committed.
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Deploys serve collectstatic's output with hashed names (cache forever); the demo and tests
+# serve straight from static/ (DJANGO_STATIC_MANIFEST=0), so no collectstatic is needed there.
+STATIC_COLLECTED = env.bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env.bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
+            if STATIC_COLLECTED
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+WHITENOISE_AUTOREFRESH = not STATIC_COLLECTED
 # Uploaded files live outside the code tree and outside anything served as static.
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media")))
 MEDIA_URL = "/media/"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import get_language, get_language_bidi
 from django.views.decorators.csrf import requires_csrf_token
 
 from taskforce.selectors import outcome_list
@@ -37,7 +40,11 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
-    # Rendered without context processors that touch the database: the database may be why.
-    from django.template import loader
-
-    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+    # Rendered without the request or context processors: they can touch the database (the
+    # session, the user), and the database may be why we are here. Language and direction come
+    # from the active translation, which needs nothing but memory.
+    context = {
+        "LANGUAGE_CODE": get_language() or settings.LANGUAGE_CODE,
+        "text_direction": "rtl" if get_language_bidi() else "ltr",
+    }
+    return HttpResponse(loader.get_template("errors/500.html").render(context), status=500)

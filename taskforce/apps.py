@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class TaskforceConfig(AppConfig):
     name = "taskforce"
     verbose_name = _("Fairness Taskforce")
+
+    def ready(self) -> None:
+        from luton2040.accounts.roles import Role, grant
+
+        # Priorities, outcomes and commitments are the portal's vocabulary: staff keep them.
+        grant(
+            Role.COUNCIL_STAFF,
+            *(
+                f"taskforce.{verb}_{model}"
+                for verb in ("add", "change", "view")
+                for model in ("priority", "outcome", "commitment")
+            ),
+        )

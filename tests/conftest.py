@@ -12,6 +12,12 @@ from luton2040.accounts.roles import Role
 from .factories import OrganisationEditorFactory, OrganisationFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    # Real hashing costs ~0.3 s a password by design; tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def resident(db: None) -> User:
     return UserFactory(email="rashida.resident@example.org", roles=[Role.RESIDENT])

@@ -1,0 +1,44 @@
+"""Demo directory data: the three town-wide programmes and demo organisations (labelled)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+
+from .models import Organisation, OrganisationEditor, Programme
+
+PROGRAMMES = [
+    ("Food First", "food-first", "Food support across Luton, from food banks to community meals."),
+    ("Warm Spaces", "warm-spaces", "Free, welcoming places to keep warm in the colder months."),
+    (
+        "City of Sanctuary",
+        "city-of-sanctuary",
+        "Welcoming people seeking sanctuary, with places and services that understand their needs.",
+    ),
+]
+
+
+def seed(*, scale: int, log: Callable[[str], None]) -> None:
+    """Programmes (real names) and demo organisations, one bound to the demo editor."""
+    for name, slug, summary in PROGRAMMES:
+        Programme.objects.get_or_create(slug=slug, defaults={"name": name, "summary": summary})
+    organisation, _created = Organisation.objects.get_or_create(
+        slug="demo-community-pantry",
+        defaults={
+            "name": "Demo Community Pantry (demo data)",
+            "description": "An invented organisation for the demo; not a real service.",
+        },
+    )
+    editor = get_user_model().objects.filter(email="editor@demo.example.org").first()
+    if editor is not None:
+        OrganisationEditor.objects.get_or_create(organisation=organisation, user=editor)
+    existing = Organisation.objects.filter(slug__startswith="demo-group-").count()
+    Organisation.objects.bulk_create(
+        Organisation(name=f"Demo Group {n} (demo data)", slug=f"demo-group-{n}")
+        for n in range(existing, (scale - 1) * 20)
+    )
+    log(
+        f"Directory: {Programme.objects.count()} programmes, "
+        f"{Organisation.objects.count()} organisations (demo)."
+    )
