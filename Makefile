@@ -26,7 +26,7 @@ pytest: install assets
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(WITH_DB) $(VENV)/bin/mypy .
+	$(WITH_DB) DJANGO_DEBUG=1 $(VENV)/bin/mypy
 
 install: $(VENV)/.installed node_modules/.installed
 

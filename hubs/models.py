@@ -46,7 +46,9 @@ class OrganisationEditor(models.Model):
         verbose_name = _("organisation editor")
         verbose_name_plural = _("organisation editors")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "user"], name="hubs_one_editor_binding"),
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="hubs_one_editor_binding"
+            ),
         ]
 
     def __str__(self) -> str:

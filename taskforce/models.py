@@ -4,7 +4,6 @@ indicators; the foundation needs priorities, outcomes and commitments (all edita
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,40 +14,71 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationEditor',
+            name="OrganisationEditor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('added_at', models.DateTimeField(auto_now_add=True, verbose_name='added')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='hubs.organisation')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("added_at", models.DateTimeField(auto_now_add=True, verbose_name="added")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="hubs.organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation editor',
-                'verbose_name_plural': 'organisation editors',
+                "verbose_name": "organisation editor",
+                "verbose_name_plural": "organisation editors",
             },
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='editors',
-            field=models.ManyToManyField(related_name='edited_organisations', through='hubs.OrganisationEditor', to=settings.AUTH_USER_MODEL, verbose_name='editors'),
+            model_name="organisation",
+            name="editors",
+            field=models.ManyToManyField(
+                related_name="edited_organisations",
+                through="hubs.OrganisationEditor",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="editors",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisationeditor',
-            constraint=models.UniqueConstraint(fields=('organisation', 'user'), name='hubs_one_editor_binding'),
+            model_name="organisationeditor",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "user"), name="hubs_one_editor_binding"
+            ),
         ),
     ]

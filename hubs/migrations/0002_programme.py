@@ -4,24 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hubs', '0001_initial'),
+        ("hubs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
             ],
             options={
-                'verbose_name': 'programme',
-                'verbose_name_plural': 'programmes',
-                'ordering': ['name'],
+                "verbose_name": "programme",
+                "verbose_name_plural": "programmes",
+                "ordering": ["name"],
             },
         ),
     ]

@@ -6,21 +6,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hubs', '0002_programme'),
+        ("hubs", "0002_programme"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='organisationeditor',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='editor_bindings', to='hubs.organisation'),
+            model_name="organisationeditor",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="editor_bindings",
+                to="hubs.organisation",
+            ),
         ),
         migrations.AlterField(
-            model_name='organisationeditor',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='organisation_bindings', to=settings.AUTH_USER_MODEL),
+            model_name="organisationeditor",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="organisation_bindings",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

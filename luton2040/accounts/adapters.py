@@ -7,8 +7,6 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
-from luton2040 import audit
-
 from .roles import Role
 
 
@@ -19,5 +17,4 @@ class AccountAdapter(DefaultAccountAdapter):
             from django.contrib.auth.models import Group
 
             user.groups.add(Group.objects.get(name=Role.RESIDENT.value))
-            audit.record(actor=user, obj=user, verb="account.signed_up")
         return user

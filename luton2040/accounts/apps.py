@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from . import receivers
         from .roles import Role, grant, sync_roles
+
+        receivers.connect()
 
         grant(
             Role.COUNCIL_STAFF,

@@ -43,7 +43,7 @@ def _bulk_residents(*, wanted: int) -> None:
         User(
             email=f"demo-resident-{n}@demo.example.org",
             full_name=f"Demo Resident {n}",
-            password="!",
+            password="!",  # noqa: S106
         )  # "!" marks an unusable password, as set_unusable_password() does
         for n in range(existing, wanted)
     )

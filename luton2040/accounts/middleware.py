@@ -33,7 +33,7 @@ class StaffMFAMiddleware:
             if is_council_staff(user) and not has_mfa(user):
                 messages.warning(
                     request,
-                    _("Council staff must set up two-factor authentication before using staff pages."),
+                    _("Set up two-factor authentication to use staff pages."),
                 )
                 query = urlencode({"next": request.get_full_path()})
                 return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")

@@ -5,59 +5,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Commitment',
+            name="Commitment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, unique=True, verbose_name='title')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('due_year', models.PositiveSmallIntegerField(default=2028, verbose_name='due by (year)')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, unique=True, verbose_name="title")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                (
+                    "due_year",
+                    models.PositiveSmallIntegerField(default=2028, verbose_name="due by (year)"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'commitment',
-                'verbose_name_plural': 'commitments',
-                'ordering': ['position', 'title'],
+                "verbose_name": "commitment",
+                "verbose_name_plural": "commitments",
+                "ordering": ["position", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Priority',
+            name="Priority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'priority',
-                'verbose_name_plural': 'priorities',
-                'ordering': ['position', 'name'],
+                "verbose_name": "priority",
+                "verbose_name_plural": "priorities",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Outcome',
+            name="Outcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('short_name', models.CharField(max_length=100, verbose_name='short name')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
-                ('statement', models.TextField(verbose_name='outcome statement')),
-                ('priority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outcomes', to='taskforce.priority', verbose_name='priority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("short_name", models.CharField(max_length=100, verbose_name="short name")),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
+                ("statement", models.TextField(verbose_name="outcome statement")),
+                (
+                    "priority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outcomes",
+                        to="taskforce.priority",
+                        verbose_name="priority",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outcome',
-                'verbose_name_plural': 'outcomes',
-                'ordering': ['priority__position', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('priority', 'number'), name='taskforce_outcome_number')],
+                "verbose_name": "outcome",
+                "verbose_name_plural": "outcomes",
+                "ordering": ["priority__position", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("priority", "number"), name="taskforce_outcome_number"
+                    )
+                ],
             },
         ),
     ]

@@ -24,9 +24,13 @@ def test_council_staff_hold_the_permissions_granted_in_code() -> None:
 
 
 def test_syncing_roles_twice_changes_nothing() -> None:
-    before = sorted(Group.objects.get(name=Role.COUNCIL_STAFF.value).permissions.values_list("pk", flat=True))
+    before = sorted(
+        Group.objects.get(name=Role.COUNCIL_STAFF.value).permissions.values_list("pk", flat=True)
+    )
     call_command("migrate", verbosity=0)  # runs post_migrate, and so sync_roles, again
-    after = sorted(Group.objects.get(name=Role.COUNCIL_STAFF.value).permissions.values_list("pk", flat=True))
+    after = sorted(
+        Group.objects.get(name=Role.COUNCIL_STAFF.value).permissions.values_list("pk", flat=True)
+    )
     assert before == after
 
 
@@ -42,7 +46,9 @@ def test_editor_may_change_only_their_own_organisation(org_editor, organisation)
 
 
 @pytest.mark.parametrize("persona", ["resident", "taskforce_member", "outsider"])
-def test_people_without_a_binding_may_not_change_an_organisation(persona, organisation, request) -> None:  # type: ignore[no-untyped-def]
+def test_people_without_a_binding_may_not_change_an_organisation(
+    persona, organisation, request
+) -> None:  # type: ignore[no-untyped-def]
     user = request.getfixturevalue(persona)
     assert not user.has_perm("hubs.change_organisation", organisation)
 

@@ -48,11 +48,14 @@ def test_seed_demo_loads_the_vocabulary_and_one_user_per_role(settings) -> None:
     assert Priority.objects.count() == 5
     assert Commitment.objects.count() == 5
     assert set(Programme.objects.values_list("name", flat=True)) == {
-        "Food First", "Warm Spaces", "City of Sanctuary"
+        "Food First",
+        "Warm Spaces",
+        "City of Sanctuary",
     }
     for role in Role:
-        user = User.objects.get(groups__name=role.value, email__endswith="@demo.example.org",
-                                email__regex=r"^[a-z]+@")
+        user = User.objects.get(
+            groups__name=role.value, email__endswith="@demo.example.org", email__regex=r"^[a-z]+@"
+        )
         assert user.emailaddress_set.get().verified
         assert user.email in out.getvalue()  # the logins are printed
     editor = User.objects.get(email="editor@demo.example.org")

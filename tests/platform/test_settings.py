@@ -20,7 +20,9 @@ PRODUCTION = {
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Run manage.py in a clean process with only the given settings in its environment."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
+    }
     return subprocess.run(  # noqa: S603  our own manage.py, fixed arguments
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -39,7 +41,9 @@ def test_production_settings_pass_the_deploy_check() -> None:
 
 
 def test_debug_is_off_unless_asked_for() -> None:
-    result = _manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)", **PRODUCTION)
+    result = _manage(
+        "shell", "-c", "from django.conf import settings; print(settings.DEBUG)", **PRODUCTION
+    )
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
 
 
