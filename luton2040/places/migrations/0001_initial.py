@@ -4,27 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Ward',
+            name="Ward",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
-                ('gss_code', models.CharField(blank=True, max_length=9, verbose_name='ONS ward code')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='latitude of centre')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='longitude of centre')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
+                (
+                    "gss_code",
+                    models.CharField(blank=True, max_length=9, verbose_name="ONS ward code"),
+                ),
+                (
+                    "latitude",
+                    models.FloatField(blank=True, null=True, verbose_name="latitude of centre"),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(blank=True, null=True, verbose_name="longitude of centre"),
+                ),
             ],
             options={
-                'verbose_name': 'ward',
-                'verbose_name_plural': 'wards',
-                'ordering': ['name'],
+                "verbose_name": "ward",
+                "verbose_name_plural": "wards",
+                "ordering": ["name"],
             },
         ),
     ]
