@@ -91,6 +91,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "luton2040.context_processors.portal",
             ],
+            # GOV.UK Frontend form and component tags shared by every app's templates.
+            "libraries": {"govuk": "luton2040.templatetags.govuk"},
         },
     },
 ]

@@ -24,8 +24,7 @@ class UKDateField(forms.DateField):
         kwargs.setdefault(
             "error_messages",
             {
-                "invalid": _("%(label)s must be a real date, like 27/3/2026")
-                % {"label": label},
+                "invalid": _("%(label)s must be a real date, like 27/3/2026") % {"label": label},
             },
         )
         # A plain text box: GOV.UK advises against the browser's date picker.

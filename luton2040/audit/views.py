@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,7 +46,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def event_list_csv(request: HttpRequest) -> HttpResponse:
+def event_list_csv(request: HttpRequest) -> HttpResponseBase:
     _check_audit_log_access(request)
     filterset = AuditEventFilter(request.GET)
     if not filterset.is_valid():

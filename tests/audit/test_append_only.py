@@ -15,11 +15,15 @@ from .factories import AuditEventFactory
 def test_raw_sql_update_of_the_verb_is_refused(staff: User) -> None:
     event = AuditEventFactory(actor=staff, verb="organisation.renamed")
 
-    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE audit_auditevent SET verb = %s WHERE id = %s", ["nothing.happened", event.pk]
-            )
+    with (
+        pytest.raises(IntegrityError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE audit_auditevent SET verb = %s WHERE id = %s",
+            ["nothing.happened", event.pk],
+        )
 
     event.refresh_from_db()
     assert event.verb == "organisation.renamed"

@@ -8,7 +8,9 @@ from luton2040.accounts.models import User
 from luton2040.audit.models import AuditEvent
 
 
-def test_record_writes_who_did_what_to_which_object(staff: User, organisation: Organisation) -> None:
+def test_record_writes_who_did_what_to_which_object(
+    staff: User, organisation: Organisation
+) -> None:
     audit.record(
         actor=staff,
         obj=organisation,

@@ -17,7 +17,6 @@ from ..factories import OrganisationFactory, UserFactory
 from .factories import AuditEventFactory
 
 URL = reverse("audit:event-list")
-LONDON = datetime.timezone.utc  # replaced below; kept simple for winter dates
 
 
 def at(*args: int) -> datetime.datetime:
@@ -35,7 +34,7 @@ def test_anonymous_is_sent_to_sign_in(client: Client, db: None) -> None:
 
 @pytest.mark.parametrize("persona", ["resident", "outsider", "org_editor", "taskforce_member"])
 def test_people_who_are_not_council_staff_are_refused(
-    client: Client, request: pytest.FixtureRequest, persona: str
+    client: Client, db: None, request: pytest.FixtureRequest, persona: str
 ) -> None:
     AuditEventFactory(object_repr="Secret change")
     client.force_login(request.getfixturevalue(persona))
@@ -66,7 +65,9 @@ def test_staff_see_events_with_when_who_what_object_and_changes(
         changes={"name": ["Luton Food Bank", "Luton Foodbank (test)"]},
     )
     # In summer the UK is an hour ahead of UTC.
-    AuditEventFactory(obj=organisation, verb="organisation.checked", created_at=at(2026, 7, 1, 9, 5))
+    AuditEventFactory(
+        obj=organisation, verb="organisation.checked", created_at=at(2026, 7, 1, 9, 5)
+    )
     client.force_login(staff)
 
     response = client.get(URL)
@@ -140,7 +141,9 @@ def varied_events(staff: User, resident: User) -> dict[str, Any]:
     }
 
 
-def test_no_filters_show_every_event(client: Client, staff: User, varied_events: dict[str, Any]) -> None:
+def test_no_filters_show_every_event(
+    client: Client, staff: User, varied_events: dict[str, Any]
+) -> None:
     client.force_login(staff)
 
     assert _shown(client) == {
@@ -276,7 +279,9 @@ def test_the_list_takes_the_same_number_of_queries_however_many_events(
     client: Client, staff: User, django_assert_num_queries: Any, how_many: int
 ) -> None:
     for n in range(how_many):
-        AuditEventFactory(actor=UserFactory(), verb=f"thing.done_{n % 5}", changes={"n": [n, n + 1]})
+        AuditEventFactory(
+            actor=UserFactory(), verb=f"thing.done_{n % 5}", changes={"n": [n, n + 1]}
+        )
     client.force_login(staff)
 
     # session, user, roles, TOTP check (middleware), verbs, object types, count, the page
@@ -289,7 +294,11 @@ def test_the_list_takes_the_same_number_of_queries_however_many_events(
 
 def test_fifty_events_a_page_with_links_that_keep_the_filters(client: Client, staff: User) -> None:
     for n in range(51):
-        AuditEventFactory(verb="organisation.checked", object_repr=f"Check {n}", created_at=at(2026, 1, 1 + n % 28, 9, n))
+        AuditEventFactory(
+            verb="organisation.checked",
+            object_repr=f"Check {n}",
+            created_at=at(2026, 1, 1 + n % 28, 9, n),
+        )
     client.force_login(staff)
 
     first = client.get(URL, {"what": "organisation.checked"})
@@ -300,3 +309,14 @@ def test_fifty_events_a_page_with_links_that_keep_the_filters(client: Client, st
     assert "51 events" in first.content.decode()
     assert 'href="?what=organisation.checked&amp;page=2"' in first.content.decode()
     assert 'class="govuk-pagination"' in first.content.decode()
+
+
+def test_object_types_are_offered_in_alphabetical_order(client: Client, staff: User) -> None:
+    client.force_login(staff)
+
+    response = client.get(URL)
+
+    labels = [str(label) for value, label in response.context["form"].fields["object_type"].choices]
+    assert labels[0] == "Any type"
+    assert "Organisation" in labels
+    assert labels[1:] == sorted(labels[1:], key=str.casefold)
