@@ -53,7 +53,7 @@ beat: install
 	$(WITH_DB) $(VENV)/bin/celery -A luton2040 beat --loglevel=INFO
 
 bench: install assets migrate
-	$(WITH_DB) DJANGO_DEBUG=1 $(PY) bench/run.py $(BENCH_ARGS)
+	$(WITH_DB) $(PY) bench/run.py $(BENCH_ARGS)
 
 db-stop:
 	$(PY) -m luton2040.devdb stop
