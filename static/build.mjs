@@ -5,7 +5,7 @@
 // static/js/. static/build/ is generated and git-ignored; Django's staticfiles (whitenoise's
 // manifest storage in production) serves and fingerprints it.
 
-import { cp, mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,7 +13,11 @@ import * as sass from "sass";
 
 const staticDir = dirname(fileURLToPath(import.meta.url));
 const root = dirname(staticDir);
-const out = join(staticDir, "build");
+const target = join(staticDir, "build");
+// Built beside the target, then swapped in: a test run or dev server reading static/build
+// while someone rebuilds never sees a half-empty directory. Dot-prefixed so staticfiles
+// ignores it.
+const out = join(staticDir, `.build-${process.pid}`);
 const govuk = join(root, "node_modules", "govuk-frontend", "dist", "govuk");
 
 async function buildCss() {
@@ -41,14 +45,20 @@ async function copyAssets() {
 }
 
 async function main() {
-  // Start clean so a renamed or removed source never leaves a stale built file behind.
-  await rm(out, { recursive: true, force: true });
+  // Build from empty so a renamed or removed source never leaves a stale built file behind.
   await mkdir(out, { recursive: true });
   await Promise.all([buildCss(), copyAssets()]);
-  console.log(`Built front-end assets into ${out}`);
+  const old = join(staticDir, `.build-old-${process.pid}`);
+  await rename(target, old).catch((error) => {
+    if (error.code !== "ENOENT") throw error;
+  });
+  await rename(out, target);
+  await rm(old, { recursive: true, force: true });
+  console.log(`Built front-end assets into ${target}`);
 }
 
-main().catch((error) => {
+main().catch(async (error) => {
+  await rm(out, { recursive: true, force: true });
   console.error(error);
   process.exitCode = 1;
 });

@@ -59,7 +59,8 @@ _ALLAUTH_LABELS: dict[str, dict[str, Any]] = {
         "password1": _("Password"),
         "password2": _("Confirm your password"),
     },
-    "AddEmailForm": {"email": _("Email address")},
+    # With ACCOUNT_CHANGE_EMAIL, AddEmailForm is the "change your email address" form.
+    "AddEmailForm": {"email": _("New email address")},
     "ChangeEmailForm": {"email": _("New email address")},
     "ReauthenticateForm": {"password": _("Password")},
     "ActivateTOTPForm": {"code": _("Code from your authenticator app")},
@@ -120,6 +121,9 @@ def govuk_widget(field: forms.BoundField, extra_classes: str = "") -> SafeString
         classes.append(existing)
     if extra_classes:
         classes.append(extra_classes)
+    elif widget.attrs.get("autocomplete") == "one-time-code":
+        # Security codes are short; a short box tells people what to expect.
+        classes.append("govuk-input--width-10")
     attrs: dict[str, Any] = {"class": " ".join(classes)}
     described_by = []
     if _hint(field):
