@@ -25,7 +25,12 @@ def test_interface_strings_reach_the_translation_catalogue(settings, tmp_path, m
         verbosity=0,
     )
     catalogue = (tmp_path / "ur" / "LC_MESSAGES" / "django.po").read_text()
-    for text in ("Skip to main content", "Find support", "Have your say", "Accessibility statement"):
+    for text in (
+        "Skip to main content",
+        "Find support",
+        "Have your say",
+        "Accessibility statement",
+    ):
         assert f'msgid "{text}"' in catalogue, text
 
 
