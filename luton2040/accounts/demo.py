@@ -28,10 +28,19 @@ def seed(*, scale: int, log: Callable[[str], None]) -> None:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
     _bulk_residents(wanted=(scale - 1) * 50)
-    log("Demo sign-ins (demo data only; these accounts exist only in this demo database):")
-    for email, _name, role in DEMO_USERS:
-        log(f"  {role.label:<20} {email:<30} password: {DEMO_PASSWORD}")
-    log("  Council staff are asked to set up two-factor authentication before staff pages.")
+
+
+def sign_ins() -> list[str]:
+    """The demo sign-ins, printed last by seed_demo so they are easy to find."""
+    lines = ["Demo sign-ins (demo data only; these accounts exist only in this demo database):"]
+    lines += [
+        f"  {role.label:<20} {email:<30} password: {DEMO_PASSWORD}"
+        for email, _n, role in DEMO_USERS
+    ]
+    lines.append(
+        "  Council staff are asked to set up two-factor authentication before staff pages."
+    )
+    return lines
 
 
 def _bulk_residents(*, wanted: int) -> None:

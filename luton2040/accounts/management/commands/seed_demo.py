@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from luton2040.accounts import demo
+
 
 class Command(BaseCommand):
     help = "Load realistic, clearly labelled Luton demo data (DEBUG only)."
@@ -43,3 +45,6 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 import_module(module_name).seed(scale=scale, log=self.stdout.write)
+        self.stdout.write("")
+        for line in demo.sign_ins():
+            self.stdout.write(line)
