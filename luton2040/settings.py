@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
+    # Keep a model-less app last: roles are synced on the last app's post_migrate (roles.py).
     "csp",
 ]
 

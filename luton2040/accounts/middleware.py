@@ -14,6 +14,10 @@ from django.utils.translation import gettext as _
 
 from .rules import has_mfa, is_council_staff
 
+# Only ever holds a path this middleware itself saw (request.get_full_path()), so it is a safe
+# local redirect target by construction.
+STAFF_NEXT_SESSION_KEY = "staff_page_after_mfa_setup"
+
 
 class StaffMFAMiddleware:
     """Send council staff without two-factor authentication to set it up before staff pages.
@@ -35,6 +39,9 @@ class StaffMFAMiddleware:
                     request,
                     _("Set up two-factor authentication to use staff pages."),
                 )
+                # allauth drops ?next= after activation (it shows the recovery codes), so the
+                # page they wanted is kept in the session for the "Continue" link there.
+                request.session[STAFF_NEXT_SESSION_KEY] = request.get_full_path()
                 query = urlencode({"next": request.get_full_path()})
                 return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")
         return self.get_response(request)

@@ -152,4 +152,4 @@ def govuk_describedby(field: forms.BoundField) -> str:
 @register.filter
 def has_tag(tags: list[str] | None, name: str) -> bool:
     """allauth passes element tags ("prominent,login") as a list; ask whether one is present."""
-    return bool(tags) and name in tags
+    return name in (tags or [])

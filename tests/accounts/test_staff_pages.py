@@ -65,3 +65,17 @@ def test_signed_in_pages_are_never_cached(client, resident) -> None:  # type: ig
     response = client.get(reverse("accounts:profile"))
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+def test_after_setting_up_mfa_staff_can_continue_to_the_page_they_asked_for(  # type: ignore[no-untyped-def]
+    client, staff_without_mfa
+) -> None:
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    client.force_login(staff_without_mfa)
+    client.get("/staff/audit/?verb=account.signed_up")
+    TOTP.activate(staff_without_mfa, generate_totp_secret())  # as allauth's set-up page does
+
+    page = client.get(reverse("mfa_index")).content.decode()
+    assert 'href="/staff/audit/?verb=account.signed_up"' in page
+    assert client.get("/staff/audit/").status_code == 200

@@ -1,8 +1,9 @@
 """Browser suite: Playwright driving Debian's Chromium against pytest-django's live_server.
 
 One Chromium per session, a fresh browser context (cookies, storage) per test. Every page a test
-opens is watched: console errors, uncaught exceptions, Content Security Policy violations, failed
-requests and 4xx/5xx responses from the site itself are collected and fail the test
+opens is watched: console errors (Chromium reports Content Security Policy violations there),
+uncaught exceptions, failed requests, third-party requests and 4xx/5xx responses from the site
+itself are collected and fail the test
 (`page_problems(page)` / `assert_page_clean(page)`, and again when the test ends).
 
 axe-core comes from node_modules and is injected with `page.evaluate`, which Chromium runs
@@ -28,12 +29,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
+from django.db import connections
+from django.test import Client, RequestFactory
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -41,6 +43,7 @@ from playwright.sync_api import (
     Page,
     Request,
     Response,
+    ViewportSize,
     sync_playwright,
 )
 
@@ -64,41 +67,48 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Rules switched off for every page: rule id -> why. Empty on purpose; an entry needs a reason a
 # reviewer would accept (a known axe false positive, with a link), never "it fails".
 AXE_DISABLED_RULES: dict[str, str] = {}
-DESKTOP = {"width": 1280, "height": 900}
-MOBILE = {"width": 320, "height": 720}  # WCAG 1.4.10 reflow: 320 CSS px wide
-DEFAULT_TIMEOUT_MS = 5_000
-
-# Runs in every page before its own scripts: keep each CSP violation the browser reports.
-_CSP_LISTENER = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(
-    `${event.violatedDirective} blocked ${event.blockedURI || "inline"}` +
-    (event.sourceFile ? ` (${event.sourceFile}:${event.lineNumber})` : "")
-  );
-});
-"""
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+MOBILE: ViewportSize = {"width": 320, "height": 720}  # WCAG 1.4.10 reflow: 320 CSS px wide
+DEFAULT_TIMEOUT_MS = 5_000  # clicks, typing, waits: fail fast
+NAVIGATION_TIMEOUT_MS = 15_000  # a page load on a busy CI machine
 
 
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
 
 
+def _is_browser_test(item: pytest.Item) -> bool:
+    return BROWSER_DIR in item.path.parents
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selection, so `-m "not browser"` leaves them out
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the browser tests and give them their database."""
     skip = None
     if not CHROMIUM.exists() and not _in_ci():
         skip = pytest.mark.skip(
             reason=f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium); "
             "skipped because CI is not set. With CI=true a missing Chromium fails the suite."
         )
-    for item in items:
-        if BROWSER_DIR not in item.path.parents:
-            continue
+    for item in filter(_is_browser_test, items):
         item.add_marker(pytest.mark.browser)
         if item.get_closest_marker("django_db") is None:
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
         if skip is not None:
             item.add_marker(skip)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django has put the tests in Django's order
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Run the browser tests last.
+
+    Once Chromium starts it runs to the end of the session, and while it runs this thread
+    counts as async to Django and asgiref (see `chromium`): no other suite should run under that.
+    """
+    items = session.items
+    items[:] = [item for item in items if not _is_browser_test(item)] + [
+        item for item in items if _is_browser_test(item)
+    ]
 
 
 # --- Browser, contexts, pages ---------------------------------------------------------------
@@ -115,15 +125,29 @@ def chromium(django_db_setup: None) -> Iterator[Browser]:
     """
     if not CHROMIUM.exists():
         pytest.fail(
-            f"CI is set but Chromium is missing at {CHROMIUM}: install it (apt-get install chromium)."
+            f"CI is set but Chromium is missing at {CHROMIUM}: "
+            "install it (apt-get install chromium)."
         )
+    # Django keeps database connections per thread, but per asyncio context while an event
+    # loop runs in the thread: once Playwright starts, this thread gets fresh connection
+    # objects. Give them the snapshot the test database was serialized into, or each test's
+    # flush re-runs every post_migrate handler and serialized rollback restores nothing.
+    snapshots = {
+        alias: connections[alias]._test_serialized_contents  # type: ignore[attr-defined]
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        for alias, snapshot in snapshots.items():
+            connections[alias]._test_serialized_contents = snapshot  # type: ignore[attr-defined]
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         yield browser
         browser.close()
+        # Close this context's connections before the test database is dropped.
+        connections.close_all()
 
 
 @pytest.fixture(autouse=True)
@@ -144,7 +168,7 @@ def new_context(chromium: Browser, live_server: Any) -> Iterator[Callable[..., B
     contexts: list[BrowserContext] = []
     watches: list[_Watch] = []
 
-    def make(viewport: dict[str, int] | None = None, **kwargs: Any) -> BrowserContext:
+    def make(viewport: ViewportSize | None = None, **kwargs: Any) -> BrowserContext:
         context = chromium.new_context(
             base_url=live_server.url,
             viewport=viewport or DESKTOP,
@@ -153,7 +177,7 @@ def new_context(chromium: Browser, live_server: Any) -> Iterator[Callable[..., B
             **kwargs,
         )
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-        context.add_init_script(_CSP_LISTENER)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
         context.on("page", lambda page: watches.append(_watch(page, live_server.url)))
         contexts.append(context)
         return context
@@ -192,6 +216,12 @@ def _same_origin(url: str, origin: str) -> bool:
     return (a.scheme, a.netloc) == (b.scheme, b.netloc)
 
 
+def _is_favicon(url: str) -> bool:
+    # Chromium fetches the icon once per browser, whenever it likes, and remembers a failure;
+    # which test would see it is luck. The sweep checks each page's icon itself instead.
+    return urlsplit(url).path.rsplit("/", 1)[-1].startswith("favicon")
+
+
 def _watch(page: Page, origin: str) -> _Watch:
     watch = _WATCHES[id(page)] = _Watch(page=page, origin=origin)
     problems, expected = watch.problems, watch.expected_status
@@ -202,10 +232,14 @@ def _watch(page: Page, origin: str) -> _Watch:
         url = message.location.get("url", "")
         # Chromium logs "Failed to load resource: ... 404" for a page we asked for and
         # expected to be a 404; the response check below already judges those.
-        if message.text.startswith("Failed to load resource") and url in expected:
+        if message.text.startswith("Failed to load resource") and (
+            url in expected or _is_favicon(url)
+        ):
             return
         where = f" ({url}:{message.location.get('lineNumber')})" if url else ""
-        problems.append(f"console error: {message.text}{where}")
+        # Chromium reports every blocked script, style or request as a console error.
+        kind = "CSP violation" if "Content Security Policy" in message.text else "console error"
+        problems.append(f"{kind}: {message.text}{where}")
 
     def on_page_error(error: Exception) -> None:
         problems.append(f"uncaught exception: {error}")
@@ -216,18 +250,16 @@ def _watch(page: Page, origin: str) -> _Watch:
             problems.append(f"third-party request: {request.method} {request.url}")
 
     def on_request_failed(request: Request) -> None:
-        if request.url.startswith(("data:", "blob:")):
+        if request.url.startswith(("data:", "blob:")) or _is_favicon(request.url):
             return
         problems.append(f"request failed: {request.method} {request.url}: {request.failure}")
 
     def on_response(response: Response) -> None:
-        if not _same_origin(response.url, origin):
+        if response.status < 400 or not _same_origin(response.url, origin):
             return
-        wanted = expected.get(response.url)
-        if wanted is not None:
-            if response.status != wanted:
-                problems.append(f"{response.url} answered {response.status}, expected {wanted}")
-        elif response.status >= 400:
+        if _is_favicon(response.url):
+            return
+        if expected.get(response.url) != response.status:
             problems.append(
                 f"HTTP {response.status} for {response.request.resource_type} {response.url}"
             )
@@ -241,15 +273,10 @@ def _watch(page: Page, origin: str) -> _Watch:
 
 
 def page_problems(page: Page) -> list[str]:
-    """Problems seen on this page since the last call, CSP violations included."""
+    """Problems seen on this page since the last call (they survive navigation)."""
     watch = _WATCHES.get(id(page))
     if watch is None:
         return []
-    if not page.is_closed():
-        violations = page.evaluate(
-            "() => window.__cspViolations ? window.__cspViolations.splice(0) : []"
-        )
-        watch.problems.extend(f"Content Security Policy violation: {v}" for v in violations)
     found = list(dict.fromkeys(watch.problems))
     watch.problems.clear()
     return found
@@ -359,21 +386,21 @@ def tab_to(page: Page, selector: str, *, backwards: bool = False, max_presses: i
 def sign_in(context: BrowserContext, user: User, origin: str) -> None:
     """Give the browser a signed-in session for `user`, as if they had just signed in.
 
-    Uses force_login (no MFA step: the sign-in and MFA flows themselves are tested by keyboard
-    in test_keyboard_flows.py) and records a password sign-in in the session the way allauth
-    does, so pages that ask for recent authentication (adding an authenticator) open directly.
+    force_login skips the two-factor step (the sign-in and MFA journeys themselves are tested
+    by keyboard in test_keyboard_flows.py). The session also records a password sign-in and a
+    re-authentication the way allauth does, so pages that ask for a recent password (setting
+    up an authenticator) open directly instead of redirecting.
     """
     client = Client()
     # The first backend is django-rules, which cannot load a user from a session.
     client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-    session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time(), "email": user.email}
-    ]
-    session.save()
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": origin}]
-    )
+    request = RequestFactory().get("/")
+    request.session = client.session
+    request.user = user
+    record_authentication(request, user, method="password", email=user.email, reauthenticated=True)
+    request.session.save()
+    key = str(request.session.session_key)
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": key, "url": origin}])
 
 
 # --- TOTP -----------------------------------------------------------------------------------
@@ -382,12 +409,22 @@ _BASE32_SECRET = re.compile(r"\b[A-Z2-7]{32}\b")
 
 
 def totp_secret_on_page(page: Page) -> str:
-    """The authenticator secret allauth shows on the set-up page (as text or a field value)."""
-    text = page.evaluate(
-        """() => document.body.innerText + " " +
-             Array.from(document.querySelectorAll("input")).map(i => i.value).join(" ")"""
+    """The authenticator secret the set-up page shows for people who cannot scan the QR code.
+
+    Read from #authenticator_secret (allauth's id, text or field value, spaces ignored) if the
+    page has it, else the one base32 key in the page's text.
+    """
+    shown = page.evaluate(
+        """() => {
+          const el = document.getElementById("authenticator_secret");
+          return el ? (el.value || el.innerText || "") : null;
+        }"""
     )
-    found = set(_BASE32_SECRET.findall(text))
+    if shown:
+        secret = re.sub(r"\s+", "", shown)
+        assert _BASE32_SECRET.fullmatch(secret), f"#authenticator_secret shows {shown!r}"
+        return secret
+    found = set(_BASE32_SECRET.findall(page.locator("body").inner_text()))
     assert len(found) == 1, f"expected one authenticator secret on {page.url}, found {found}"
     return found.pop()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
@@ -40,9 +41,11 @@ class PageSpec:
       ("resident", "staff" -- council staff with MFA -- "taskforce_member", ...).
     status: the status the page should answer with.
     setup: called with the pytest request before the visit; returns the kwargs to reverse the
-      URL name with (or None), for pages about an object the setup creates.
+      URL name with (or None), for pages about an object the setup creates, e.g.
+      PageSpec("hubs:hub-detail", setup=lambda request: {"slug": HubFactory().slug}).
     axe_disabled: axe rules not run on this page: rule id -> the reason, which must be one a
       reviewer would accept.
+    main_id: the id the skip link leads to (only pages that are not ours differ).
     """
 
     url: str
@@ -50,6 +53,7 @@ class PageSpec:
     status: int = 200
     setup: Callable[[pytest.FixtureRequest], Mapping[str, Any] | None] | None = None
     axe_disabled: Mapping[str, str] = field(default_factory=dict)
+    main_id: str = "main-content"
 
     @property
     def id(self) -> str:
@@ -75,87 +79,113 @@ PAGES = [
     PageSpec("account_change_password", persona="resident"),
     PageSpec("mfa_index", persona="resident"),
     PageSpec("mfa_activate_totp", persona="resident"),
+    PageSpec("account_reauthenticate", persona="resident"),
     PageSpec("audit:event-list", persona="staff"),
-    PageSpec("/admin/", persona="staff"),
+    # Django's admin has its own skip link, to #content-start.
+    PageSpec("/admin/", persona="staff", main_id="content-start"),
 ]
 
-VIEWPORTS = {"1280px": DESKTOP, "320px": MOBILE}
+VIEWPORTS = (DESKTOP, MOBILE)
 
 
-def _open(
-    request: pytest.FixtureRequest,
-    new_context: Callable[..., BrowserContext],
-    spec: PageSpec,
-    viewport: dict[str, int],
-) -> tuple[Page, str]:
+def _path(request: pytest.FixtureRequest, spec: PageSpec) -> str:
     kwargs = spec.setup(request) if spec.setup else None
-    path = spec.url if spec.url.startswith("/") else reverse(spec.url, kwargs=kwargs)
-    context = new_context(viewport=viewport)
-    if spec.persona:
-        sign_in(
-            context,
-            request.getfixturevalue(spec.persona),
-            request.getfixturevalue("live_server").url,
-        )
-    page = context.new_page()
-    visit(page, path, status=spec.status)
-    return page, path
+    if spec.url.startswith("/"):
+        return spec.url
+    return reverse(spec.url, kwargs=dict(kwargs) if kwargs else None)
 
 
-def _skip_link_failures(page: Page) -> list[str]:
+def _skip_link_failures(page: Page, main_id: str) -> list[str]:
     start_from_top(page)
     page.keyboard.press("Tab")
     first = focused(page)
     if not first or first["tag"] != "a" or first["text"] != "Skip to main content":
         return [f"first Tab stop is {first}, not the 'Skip to main content' link"]
-    if first["href"] != "#main-content":
-        return [f"skip link points to {first['href']!r}, not '#main-content'"]
+    if first["href"] != f"#{main_id}":
+        return [f"skip link points to {first['href']!r}, not '#{main_id}'"]
     page.keyboard.press("Enter")
     after = focused(page)
-    if not after or after["id"] != "main-content":
-        return [f"Enter on the skip link left focus on {after}, not #main-content"]
+    if not after or after["id"] != main_id:
+        return [f"Enter on the skip link left focus on {after}, not #{main_id}"]
     return []
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
-@pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.id)
-def test_page(
-    request: pytest.FixtureRequest,
-    new_context: Callable[..., BrowserContext],
-    spec: PageSpec,
-    viewport: dict[str, int],
-) -> None:
-    page, path = _open(request, new_context, spec, viewport)
-    failures: list[str] = []
+def _icon_failures(page: Page) -> list[str]:
+    """The page's icon loads (browsers ask for /favicon.ico when a page names none)."""
+    icons = page.evaluate(
+        """() => {
+          const links = Array.from(document.querySelectorAll('link[rel~="icon"]'));
+          return links.length ? links.map(link => link.href) : [location.origin + "/favicon.ico"];
+        }"""
+    )
+    failures = []
+    for icon in icons:
+        if not icon.startswith("http"):  # an inline data: icon costs no request
+            continue
+        status = page.request.get(icon).status
+        if status != 200:
+            failures.append(f"icon {icon} answered {status}")
+    return failures
 
-    title = page.title().strip()
-    if not title:
+
+def _overflow_failures(page: Page, width: int) -> list[str]:
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    if scroll_width <= width + 1:
+        return []
+    wide = page.evaluate(
+        """(limit) => Array.from(document.querySelectorAll("body *"))
+            .filter(el => el.getBoundingClientRect().right > limit + 1)
+            .slice(0, 5)
+            .map(el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+                 (el.className && typeof el.className === "string"
+                    ? "." + el.className.trim().split(/\\s+/).join(".") : ""))""",
+        width,
+    )
+    return [f"scrolls sideways: scrollWidth {scroll_width}; wider than the viewport: {wide}"]
+
+
+def _page_failures(page: Page, spec: PageSpec, width: int) -> list[str]:
+    failures: list[str] = []
+    if not page.title().strip():
         failures.append("the <title> is empty")
     h1_count = page.locator("h1").count()
     if h1_count != 1:
         failures.append(f"{h1_count} h1 elements, expected exactly one")
-    if viewport["width"] <= MOBILE["width"]:
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        if scroll_width > viewport["width"] + 1:
-            wide = page.evaluate(
-                """(limit) => Array.from(document.querySelectorAll("body *"))
-                    .filter(el => el.getBoundingClientRect().right > limit + 1)
-                    .slice(0, 5)
-                    .map(el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
-                         (el.className && typeof el.className === "string"
-                            ? "." + el.className.trim().split(/\\s+/).join(".") : ""))""",
-                viewport["width"],
-            )
-            failures.append(
-                f"scrolls sideways at {viewport['width']} px: scrollWidth {scroll_width}; "
-                f"wider than the viewport: {wide}"
-            )
+    if width <= MOBILE["width"]:
+        failures.extend(_overflow_failures(page, width))
     violations = axe_violations(page, disabled=dict(spec.axe_disabled))
     if violations:
         failures.append("axe-core:\n" + format_axe(violations))
-    failures.extend(_skip_link_failures(page))
+    failures.extend(_skip_link_failures(page, spec.main_id))
+    if width > MOBILE["width"]:  # once per page is enough
+        failures.extend(_icon_failures(page))
     failures.extend(page_problems(page))
+    return failures
 
-    assert not failures, f"{path} as {spec.persona or 'anonymous'} at {viewport['width']} px:\n" + (
-        "\n".join(f"- {failure}" for failure in failures)
-    )
+
+@pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.id)
+def test_page(
+    request: pytest.FixtureRequest,
+    new_context: Callable[..., BrowserContext],
+    live_server: Any,
+    spec: PageSpec,
+) -> None:
+    """One test per page, both widths: a transactional test's set-up and flush cost more than
+    a second page load, so the widths share them."""
+    path = _path(request, spec)
+    user = request.getfixturevalue(spec.persona) if spec.persona else None
+    report = []
+    for viewport in VIEWPORTS:
+        context = new_context(viewport=viewport)
+        if user is not None:
+            sign_in(context, user, live_server.url)
+        page = context.new_page()
+        visit(page, path, status=spec.status)
+        if urlsplit(page.url).path != path:
+            report.append(f"- redirected to {page.url}: the sweep would test the wrong page")
+            break
+        failures = _page_failures(page, spec, viewport["width"])
+        report.extend(f"- at {viewport['width']} px: {failure}" for failure in failures)
+        context.close()
+
+    assert not report, f"{path} as {spec.persona or 'anonymous'}:\n" + "\n".join(report)
