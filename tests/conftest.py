@@ -3,6 +3,8 @@ without two-factor authentication), an organisation editor and an outsider (sign
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
@@ -11,11 +13,41 @@ from luton2040.accounts.roles import Role
 
 from .factories import OrganisationEditorFactory, OrganisationFactory, UserFactory
 
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django has put the tests in Django's order
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Run transactional tests after all others, and the browser tests last of all.
+
+    A transactional test empties the database when it ends, so a test that reaches the
+    database in a way pytest-django cannot see (request.getfixturevalue) must run before it.
+    Browser tests go last: once Chromium starts it runs to the end of the session, and while
+    it runs the test thread counts as async to Django (see tests/browser/conftest.py).
+    """
+    session.items.sort(
+        key=lambda item: (BROWSER_TESTS in item.path.parents, _is_transactional(item))
+    )
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     # Real hashing costs ~0.3 s a password by design; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process(settings) -> None:  # type: ignore[no-untyped-def]
+    # Tasks run in the test's own process, whatever REDIS_URL says (CI sets it, which would
+    # otherwise send them to a broker no worker reads). The integration tests under
+    # tests/notifications/integration/ switch this off and run a real worker.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CELERY_TASK_EAGER_PROPAGATES = True
 
 
 @pytest.fixture

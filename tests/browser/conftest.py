@@ -98,19 +98,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-@pytest.hookimpl(trylast=True)  # after pytest-django has put the tests in Django's order
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Run the browser tests last.
-
-    Once Chromium starts it runs to the end of the session, and while it runs this thread
-    counts as async to Django and asgiref (see `chromium`): no other suite should run under that.
-    """
-    items = session.items
-    items[:] = [item for item in items if not _is_browser_test(item)] + [
-        item for item in items if _is_browser_test(item)
-    ]
-
-
 # --- Browser, contexts, pages ---------------------------------------------------------------
 
 
