@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -31,12 +32,15 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# The site's own address, for links in emails (which are written without a request).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     # platform
     "luton2040.accounts",
     "luton2040.audit",
     "luton2040.places",
+    "luton2040.notifications",
     # domain
     "hubs",
     "taskforce",
@@ -266,18 +270,92 @@ POSTCODE_LOOKUP = env.str("POSTCODE_LOOKUP", default="offline")
 POSTCODES_IO_URL = env.str("POSTCODES_IO_URL", default="https://api.postcodes.io")
 
 # --- Celery ---------------------------------------------------------------------------------
-# Without REDIS_URL tasks run eagerly in-process (the demo needs no broker).
+# Without REDIS_URL tasks run eagerly in-process (the demo needs no broker); the outbox in
+# PostgreSQL still records every message.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Nothing reads task results: the outbox row is the result, so no result backend.
 CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# JSON only: a pickle message from anyone who can write to Redis would be code execution.
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
+# A deploy (or a test run) sharing one Redis with another can give its tasks their own queue.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+# Defaults for every task; the delivery task sets tighter limits of its own.
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# acks_late is set per task, only on idempotent ones (notifications.tasks.deliver_notification).
+# One message reserved per worker process: with acks_late, a prefetched message sits unacked
+# in Redis until the worker gets to it, and a killed worker strands every one it reserved.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# On losing Redis, stop the acks_late tasks in hand: their messages come back, and the outbox
+# claim stops a second worker sending the same row while the first is still at it.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+
+# Notification delivery (the outbox pump in luton2040/notifications).
+# "django": Django's email backend (EMAIL_URL); "govuk-notify": GOV.UK Notify for email and SMS.
+NOTIFICATIONS_EMAIL_BACKEND = env.str("NOTIFICATIONS_EMAIL_BACKEND", default="django")
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+# Notify templates whose subject and body are just ((subject)) and ((body)).
+NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+NOTIFY_SMS_TEMPLATE_ID = env.str("NOTIFY_SMS_TEMPLATE_ID", default="")
+if NOTIFICATIONS_EMAIL_BACKEND not in ("django", "govuk-notify"):
+    raise ImproperlyConfigured('NOTIFICATIONS_EMAIL_BACKEND must be "django" or "govuk-notify"')
+# One delivery is one SMTP or HTTPS call: a minute is generous, and the network timeout is
+# shorter still so a hung server ends as a temporary failure, not a killed task.
+NOTIFICATIONS_SEND_TIMEOUT = env.int("NOTIFICATIONS_SEND_TIMEOUT", default=30)
+NOTIFICATIONS_DELIVER_SOFT_TIME_LIMIT = 45
+NOTIFICATIONS_DELIVER_TIME_LIMIT = 60
+# A claimed row belongs to its worker this long. Longer than the hard time limit, so a worker
+# still sending never loses its claim; after it, the row is taken for a dead worker's.
+NOTIFICATIONS_CLAIM_SECONDS = env.int(
+    "NOTIFICATIONS_CLAIM_SECONDS", default=NOTIFICATIONS_DELIVER_TIME_LIMIT + 60
+)
+# Attempts in all (the first and the retries) before a temporary failure becomes FAILED.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+# Retry n waits about base * 2**(n-1) seconds (with jitter), never more than the cap:
+# 1, 2, 4, 8, 16 minutes with the defaults.
+NOTIFICATIONS_RETRY_BACKOFF_SECONDS = env.int("NOTIFICATIONS_RETRY_BACKOFF_SECONDS", default=60)
+NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS = env.int(
+    "NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS", default=1800
+)
+# A row still queued this long after it was written has lost its message (Redis restarted, a
+# worker died holding it): the beat job queues it again.
+NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=60)
+
+# Redis hands an unacknowledged message to another worker after visibility_timeout. With
+# acks_late a message stays unacknowledged while its task runs, and a retry's message (ETA)
+# sits unacknowledged in the worker until its countdown ends. If the timeout were shorter than
+# the longest task plus the longest retry wait, Redis would hand out live messages a second
+# time. Dead workers' messages come back sooner through the requeue job, not through this.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": max(
+        3600,
+        2 * (CELERY_TASK_TIME_LIMIT + NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS),
+    ),
+}
+
+# The beat schedule, in code. Times are Europe/London (CELERY_TIMEZONE).
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "notifications.requeue_stalled": {
+        "task": "luton2040.notifications.tasks.requeue_stalled",
+        "schedule": 60.0,
+        # A run that waited longer than its interval is superseded by the next one.
+        "options": {"expires": 55},
+    },
+    # Daily digests: the task lives in luton2040/notifications/digests.py (its author chooses
+    # the time); beat resolves the name only when it sends, so the slot is safe before then.
+    "notifications.send_daily_digests": {
+        "task": "luton2040.notifications.digests.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .notifications.urls import staff_urlpatterns as notification_staff_urls
 
 # The admin signs in through allauth, so its rate limits and MFA apply there too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -24,6 +25,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("luton2040.accounts.urls")),
     path("staff/audit/", include("luton2040.audit.urls")),
+    path("notifications/", include("luton2040.notifications.urls")),
+    path("staff/notifications/", include((notification_staff_urls, "notifications-staff"))),
     path("find-support/", include("hubs.urls")),
     path("taskforce/", include("taskforce.urls")),
     path("have-your-say/", include("engagement.urls")),
