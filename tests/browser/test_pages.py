@@ -57,7 +57,37 @@ class PageSpec:
 
     @property
     def id(self) -> str:
-        return f"{self.url.strip('/') or 'root'}@{self.persona or 'anonymous'}"
+        answer = "" if self.status == 200 else f"-{self.status}"
+        return f"{self.url.strip('/') or 'root'}@{self.persona or 'anonymous'}{answer}"
+
+
+def _failed_message(request: pytest.FixtureRequest) -> dict[str, Any]:
+    from luton2040.notifications.models import Notification
+
+    notification = Notification.objects.create(
+        kind="account.security",
+        to="rashida.resident@example.org",
+        idempotency_key="browser:failed",
+        status=Notification.Status.FAILED,
+        attempts=5,
+        last_error="421 4.4.2 connection timed out",
+    )
+    return {"pk": notification.pk}
+
+
+def _unsubscribe_link(request: pytest.FixtureRequest) -> dict[str, Any]:
+    from luton2040.notifications.links import unsubscribe_token
+    from luton2040.notifications.models import Notification
+
+    resident = request.getfixturevalue("resident")
+    notification = Notification.objects.create(
+        kind="digest.daily",
+        user=resident,
+        to=resident.email,
+        idempotency_key="browser:digest",
+        status=Notification.Status.SENT,
+    )
+    return {"token": unsubscribe_token(notification.pk)}
 
 
 PAGES = [
@@ -81,6 +111,11 @@ PAGES = [
     PageSpec("mfa_activate_totp", persona="resident"),
     PageSpec("account_reauthenticate", persona="resident"),
     PageSpec("audit:event-list", persona="staff"),
+    PageSpec("notifications:preferences", persona="resident"),
+    PageSpec("notifications:unsubscribe", setup=_unsubscribe_link),
+    PageSpec("notifications:unsubscribe", persona=None, status=400, setup=lambda r: {"token": "x"}),
+    PageSpec("notifications-staff:list", persona="staff"),
+    PageSpec("notifications-staff:detail", persona="staff", setup=_failed_message),
     # Django's admin has its own skip link, to #content-start.
     PageSpec("/admin/", persona="staff", main_id="content-start"),
 ]
