@@ -46,14 +46,17 @@ assets: node_modules/.installed
 migrate: install
 	$(WITH_DB) DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 
+# worker and beat pair with `make demo` (demo settings unless DJANGO_DEBUG is set); a deploy
+# runs celery itself with its own environment (docs/deployment.md).
 worker: install
-	$(WITH_DB) $(VENV)/bin/celery -A luton2040 worker --loglevel=INFO
+	$(WITH_DB) DJANGO_DEBUG="$${DJANGO_DEBUG:-1}" $(VENV)/bin/celery -A luton2040 worker --loglevel=INFO
 
 beat: install
-	$(WITH_DB) $(VENV)/bin/celery -A luton2040 beat --loglevel=INFO
+	mkdir -p .data && $(WITH_DB) DJANGO_DEBUG="$${DJANGO_DEBUG:-1}" $(VENV)/bin/celery -A luton2040 beat --loglevel=INFO --schedule=.data/celerybeat-schedule
 
 bench: install assets migrate
 	$(WITH_DB) $(PY) bench/run.py $(BENCH_ARGS)
+	$(WITH_DB) $(PY) bench/notifications_fanout.py --count 10000 --concurrency 2 $(FANOUT_ARGS)
 
 db-stop:
 	$(PY) -m luton2040.devdb stop
