@@ -32,6 +32,14 @@ def deliver_notification(self: Task, notification_id: int) -> str:
     return result.status
 
 
+@shared_task(soft_time_limit=240, time_limit=300)
+def queue_deliveries(notification_ids: list[int]) -> int:
+    """Publish a large fan-out's delivery messages from a worker rather than a web request.
+    Safe to run twice: a row is claimed once, so a second message for it does nothing."""
+    services.notifications_queue_each(notification_ids)
+    return len(notification_ids)
+
+
 @shared_task(soft_time_limit=50, time_limit=60)
 def requeue_stalled() -> int:
     """Beat job: queue again the rows whose delivery message was lost. Safe to run twice."""

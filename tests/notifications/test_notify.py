@@ -186,3 +186,24 @@ def test_fan_out_costs_the_same_few_queries_for_3_or_300_people(
     with django_assert_num_queries(4):
         rows = _notify(recipients)
     assert len(rows) == people - 1
+
+
+def test_a_large_fan_out_is_queued_by_a_worker_not_by_the_request(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from luton2040.notifications import services, tasks
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as in production, with a broker
+    published: dict[str, list[object]] = {"batches": [], "single": []}
+    monkeypatch.setattr(tasks.queue_deliveries, "delay", published["batches"].append)
+    monkeypatch.setattr(tasks.deliver_notification, "delay", published["single"].append)
+
+    small = list(range(1, services.QUEUE_IN_WORKER_ABOVE + 1))
+    services.notifications_queue(small)
+    assert published == {"batches": [], "single": small}
+
+    published["single"].clear()
+    large = list(range(1, services.QUEUE_IN_WORKER_ABOVE + 2))
+    services.notifications_queue(large)
+    assert published == {"batches": [large], "single": []}
+
+    tasks.queue_deliveries.run(large)  # what the worker then does
+    assert published["single"] == large
