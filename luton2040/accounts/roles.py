@@ -31,10 +31,6 @@ def grant(role: Role, *permissions: str) -> None:
     _GRANTS[role].update(permissions)
 
 
-def granted(role: Role) -> frozenset[str]:
-    return frozenset(_GRANTS[role])
-
-
 def sync_roles(sender: Any = None, **kwargs: Any) -> None:
     """Create the role groups and set their permissions to exactly what is granted. Idempotent.
 

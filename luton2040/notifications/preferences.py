@@ -32,13 +32,7 @@ def _effective(kind: kinds.NotificationKind, chosen: str | None) -> Frequency:
 def frequency_for(*, user: User, kind: str) -> Frequency:
     """How often `user` gets `kind`: their choice, else the kind's default; always-sent kinds
     are IMMEDIATELY."""
-    definition = kinds.get(kind)
-    if not definition.can_switch_off:
-        return Frequency.IMMEDIATELY
-    chosen = (
-        Preference.objects.filter(user=user, kind=kind).values_list("frequency", flat=True).first()
-    )
-    return _effective(definition, chosen)
+    return frequencies_for_users(user_ids=[user.pk], kind=kind)[user.pk]
 
 
 def frequencies_for_users(*, user_ids: Iterable[int], kind: str) -> dict[int, Frequency]:
@@ -57,13 +51,6 @@ def preferences_for(*, user: User) -> dict[str, Frequency]:
     """Every registered kind's frequency for `user` (one query), keyed by kind."""
     chosen = dict(Preference.objects.filter(user=user).values_list("kind", "frequency"))
     return {kind.key: _effective(kind, chosen.get(kind.key)) for kind in kinds.all_kinds()}
-
-
-@transaction.atomic
-def preference_set(*, user: User, kind: str, frequency: Frequency | str, by: User | None) -> bool:
-    """Set how often `user` gets `kind`. Returns whether anything changed; a kind that cannot be
-    switched off is left alone (returns False)."""
-    return preferences_update(user=user, choices={kind: frequency}, by=by) != {}
 
 
 @transaction.atomic

@@ -167,14 +167,13 @@ QUEUE_IN_WORKER_ABOVE = 200
 
 def notifications_queue(notification_ids: list[int]) -> None:
     """Queue delivery of these outbox rows. Call it after commit (transaction.on_commit)."""
-    from .tasks import deliver_notification, queue_deliveries
+    from .tasks import queue_deliveries
 
     try:
         if len(notification_ids) > QUEUE_IN_WORKER_ABOVE and not settings.CELERY_TASK_ALWAYS_EAGER:
             queue_deliveries.delay(notification_ids)
-            return
-        for notification_id in notification_ids:
-            deliver_notification.delay(notification_id)
+        else:
+            notifications_queue_each(notification_ids)
     except OperationalError:
         # The rows are committed; with Redis away the requeue job sends them once it is
         # back. Failing here would turn a committed change into an error page.
