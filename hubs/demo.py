@@ -6,23 +6,11 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 
-from .models import Organisation, OrganisationEditor, Programme
-
-PROGRAMMES = [
-    ("Food First", "food-first", "Food support across Luton, from food banks to community meals."),
-    ("Warm Spaces", "warm-spaces", "Free, welcoming places to keep warm in the colder months."),
-    (
-        "City of Sanctuary",
-        "city-of-sanctuary",
-        "Welcoming people seeking sanctuary, with places and services that understand their needs.",
-    ),
-]
+from .models import Organisation, OrganisationEditor
 
 
 def seed(*, scale: int, log: Callable[[str], None]) -> None:
     """Programmes (real names) and demo organisations, one bound to the demo editor."""
-    for name, slug, summary in PROGRAMMES:
-        Programme.objects.get_or_create(slug=slug, defaults={"name": name, "summary": summary})
     organisation, _created = Organisation.objects.get_or_create(
         slug="demo-community-pantry",
         defaults={
@@ -38,7 +26,4 @@ def seed(*, scale: int, log: Callable[[str], None]) -> None:
         Organisation(name=f"Demo Group {n} (demo data)", slug=f"demo-group-{n}")
         for n in range(existing, (scale - 1) * 20)
     )
-    log(
-        f"Directory: {Programme.objects.count()} programmes, "
-        f"{Organisation.objects.count()} organisations (demo)."
-    )
+    log(f"Directory: {Organisation.objects.count()} organisations (demo).")

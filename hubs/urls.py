@@ -1,9 +1,13 @@
-from django.urls import path
+"""The directory's pages under /find-support/ (namespace "hubs"). Each area keeps its own list."""
 
-from . import views
+from __future__ import annotations
+
+from . import urls_editor, urls_feedback, urls_public
 
 app_name = "hubs"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    *urls_public.urlpatterns,
+    *urls_editor.urlpatterns,
+    *urls_feedback.urlpatterns,
 ]

@@ -28,6 +28,8 @@ urlpatterns = [
     path("notifications/", include("luton2040.notifications.urls")),
     path("staff/notifications/", include((notification_staff_urls, "notifications-staff"))),
     path("find-support/", include("hubs.urls")),
+    path("staff/directory/", include("hubs.urls_staff")),
+    path("api/oruk/v3/", include("hubs.api_urls")),
     path("taskforce/", include("taskforce.urls")),
     path("have-your-say/", include("engagement.urls")),
     path("admin/", admin.site.urls),

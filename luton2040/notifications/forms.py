@@ -21,10 +21,16 @@ class PreferencesForm(forms.Form):
     """One "how often" radios group for every kind a person may switch off. Kinds that are
     always sent get no field at all, so nothing posted can change them."""
 
-    def __init__(self, *args: Any, initial_frequencies: dict[str, Frequency], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        user: object,
+        initial_frequencies: dict[str, Frequency],
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.kind_for_field: dict[str, str] = {}
-        for kind in kinds.all_kinds():
+        for kind in kinds.kinds_for(user):
             if not kind.can_switch_off:
                 continue
             name = _field_name(kind.key)

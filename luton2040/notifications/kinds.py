@@ -29,6 +29,9 @@ class NotificationKind:
     can_switch_off: bool = True  # False: always sent immediately, whatever the preferences
     # templates/emails/<template>.{txt,html} (and .subject.txt); defaults to the key
     template: str = ""
+    # Role names (accounts.roles.Role values) whose holders see this kind on their preferences
+    # page; empty means everyone. A resident has no use for "a provider proposed an edit".
+    roles: tuple[str, ...] = ()
 
     @property
     def template_name(self) -> str:
@@ -55,6 +58,12 @@ def get(key: str) -> NotificationKind:
 
 def all_kinds() -> list[NotificationKind]:
     return sorted(_KINDS.values(), key=lambda kind: kind.key)
+
+
+def kinds_for(user: object) -> list[NotificationKind]:
+    """The kinds this person can hear about: everyone's, plus those meant for their roles."""
+    held = getattr(user, "role_names", frozenset())
+    return [kind for kind in all_kinds() if not kind.roles or held.intersection(kind.roles)]
 
 
 def register_platform_kinds() -> None:

@@ -62,7 +62,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
         return _stop_following(request, user)
     current = preferences_for(user=user)
     form = PreferencesForm(
-        request.POST if request.method == "POST" else None, initial_frequencies=current
+        request.POST if request.method == "POST" else None,
+        user=user,
+        initial_frequencies=current,
     )
     if request.method == "POST" and form.is_valid():
         preferences_update(user=user, choices=form.choices(), by=user)
@@ -73,7 +75,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "notifications/preferences.html",
         {
             "form": form,
-            "always_sent": [kind for kind in kinds.all_kinds() if not kind.can_switch_off],
+            "always_sent": [kind for kind in kinds.kinds_for(user) if not kind.can_switch_off],
             "follows": [
                 (subscription, subject_of(subscription))
                 for subscription in subscription_list_for_user(user=user)

@@ -5,13 +5,12 @@ requests; pass axe-core (WCAG 2.2 A/AA); have one h1 and a title; fit 320 px wit
 scrolling; and offer "Skip to main content" as the first thing Tab reaches, which moves focus
 to the main content.
 
-Adding a page is one line in PAGES.
+Adding a page is one line in PAGES, or in the pages_*.py module of the area it belongs to.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,35 +29,10 @@ from .conftest import (
     start_from_top,
     visit,
 )
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """One page of the sweep.
-
-    url: a URL name ("hubs:index") or a path ("/admin/").
-    persona: who is signed in: None for nobody, else a persona fixture from tests/conftest.py
-      ("resident", "staff" -- council staff with MFA -- "taskforce_member", ...).
-    status: the status the page should answer with.
-    setup: called with the pytest request before the visit; returns the kwargs to reverse the
-      URL name with (or None), for pages about an object the setup creates, e.g.
-      PageSpec("hubs:hub-detail", setup=lambda request: {"slug": HubFactory().slug}).
-    axe_disabled: axe rules not run on this page: rule id -> the reason, which must be one a
-      reviewer would accept.
-    main_id: the id the skip link leads to (only pages that are not ours differ).
-    """
-
-    url: str
-    persona: str | None = None
-    status: int = 200
-    setup: Callable[[pytest.FixtureRequest], Mapping[str, Any] | None] | None = None
-    axe_disabled: Mapping[str, str] = field(default_factory=dict)
-    main_id: str = "main-content"
-
-    @property
-    def id(self) -> str:
-        answer = "" if self.status == 200 else f"-{self.status}"
-        return f"{self.url.strip('/') or 'root'}@{self.persona or 'anonymous'}{answer}"
+from .pages_hubs_editor import PAGES as HUBS_EDITOR_PAGES
+from .pages_hubs_feedback import PAGES as HUBS_FEEDBACK_PAGES
+from .pages_hubs_public import PAGES as HUBS_PUBLIC_PAGES
+from .pagespec import PageSpec
 
 
 def _failed_message(request: pytest.FixtureRequest) -> dict[str, Any]:
@@ -118,6 +92,9 @@ PAGES = [
     PageSpec("notifications-staff:detail", persona="staff", setup=_failed_message),
     # Django's admin has its own skip link, to #content-start.
     PageSpec("/admin/", persona="staff", main_id="content-start"),
+    *HUBS_PUBLIC_PAGES,
+    *HUBS_EDITOR_PAGES,
+    *HUBS_FEEDBACK_PAGES,
 ]
 
 VIEWPORTS = (DESKTOP, MOBILE)

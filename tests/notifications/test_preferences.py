@@ -227,3 +227,21 @@ def test_preferences_page_queries_do_not_grow_with_follows(
         response = client.get(URL)
 
     assert response.content.decode().count('name="stop"') == 6
+
+
+def test_kinds_meant_for_a_role_are_offered_only_to_people_with_it(client, resident, staff) -> None:  # type: ignore[no-untyped-def]
+    kinds.register(
+        NotificationKind(
+            key="test.staff_only",
+            label="A provider proposes a change (staff)",
+            template="generic",
+            roles=("Council staff",),
+        )
+    )
+    try:
+        client.force_login(resident)
+        assert 'name="kind-test-staff_only"' not in client.get(URL).content.decode()
+        client.force_login(staff)
+        assert 'name="kind-test-staff_only"' in client.get(URL).content.decode()
+    finally:
+        kinds._KINDS.pop("test.staff_only")

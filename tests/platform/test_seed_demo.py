@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from hubs.models import Organisation, OrganisationEditor, Programme
+from hubs.models import Organisation, OrganisationEditor, TaxonomyTerm
 from luton2040.accounts.models import User
 from luton2040.accounts.roles import Role
 from taskforce.models import Commitment, Outcome, Priority
@@ -21,7 +21,7 @@ def _counts() -> dict[str, int]:
         "priorities": Priority.objects.count(),
         "outcomes": Outcome.objects.count(),
         "commitments": Commitment.objects.count(),
-        "programmes": Programme.objects.count(),
+        "taxonomy terms": TaxonomyTerm.objects.count(),
         "organisations": Organisation.objects.count(),
     }
 
@@ -47,7 +47,9 @@ def test_seed_demo_loads_the_vocabulary_and_one_user_per_role(settings) -> None:
     ]
     assert Priority.objects.count() == 5
     assert Commitment.objects.count() == 5
-    assert set(Programme.objects.values_list("name", flat=True)) == {
+    assert set(
+        TaxonomyTerm.objects.filter(taxonomy__kind="programme").values_list("name", flat=True)
+    ) == {
         "Food First",
         "Warm Spaces",
         "City of Sanctuary",

@@ -1,5 +1,4 @@
-"""Hubs and the service directory. Issue 4 builds the full Open Referral UK model here; the
-platform foundation needs only organisations and who edits them."""
+"""Organisations that run services, and the editors who keep their listings correct."""
 
 from __future__ import annotations
 
@@ -7,14 +6,29 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .base import OpenReferralRecord
 
-class Organisation(models.Model):
+
+class Organisation(OpenReferralRecord):
     """A voluntary, community or statutory organisation that runs services."""
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    logo = models.URLField(_("logo address"), blank=True)
+    # HSDS "uri": a persistent identifier for the organisation, not its website.
+    uri = models.URLField(_("persistent identifier"), blank=True)
+    parent_organisation = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="child_organisations",
+        verbose_name=_("parent organisation"),
+    )
+    last_modified = models.DateTimeField(_("last modified"), auto_now=True, db_index=True)
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="OrganisationEditor",
@@ -29,6 +43,26 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrganisationIdentifier(OpenReferralRecord):
+    """A charity or company number, say (HSDS organization_identifier)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="identifiers"
+    )
+    identifier_scheme = models.CharField(
+        _("scheme"), max_length=50, blank=True, help_text=_("For example GB-CHC or GB-COH.")
+    )
+    identifier_type = models.CharField(_("type"), max_length=100)
+    identifier = models.CharField(_("identifier"), max_length=100)
+
+    class Meta:
+        verbose_name = _("organisation identifier")
+        verbose_name_plural = _("organisation identifiers")
+
+    def __str__(self) -> str:
+        return f"{self.identifier_type}: {self.identifier}"
 
 
 class OrganisationEditor(models.Model):
@@ -53,19 +87,3 @@ class OrganisationEditor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} edits {self.organisation}"
-
-
-class Programme(models.Model):
-    """A town-wide programme services can belong to: Food First, Warm Spaces, City of Sanctuary."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    summary = models.TextField(_("summary"), blank=True)
-
-    class Meta:
-        verbose_name = _("programme")
-        verbose_name_plural = _("programmes")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
