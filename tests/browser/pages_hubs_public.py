@@ -2,6 +2,95 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+import pytest
+
 from .pagespec import PageSpec
 
-PAGES: list[PageSpec] = []
+
+def _directory(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """A hub with two services (one stale, with an alert) and everything their pages show."""
+    from hubs.models import Service
+    from tests.factories import (
+        AccessibilityFactory,
+        AddressFactory,
+        LanguageFactory,
+        LocationFactory,
+        PhoneFactory,
+        ScheduleExceptionFactory,
+        ScheduleFactory,
+        ServiceAtLocationFactory,
+        ServiceFactory,
+        tag,
+    )
+
+    hub = LocationFactory(name="Marsh Farm Futures", is_hub=True, transportation="Bus 24.")
+    AddressFactory(location=hub)
+    AccessibilityFactory(location=hub)
+    tag(hub, "accessibility", "wheelchair-access")
+    LanguageFactory(service=None, location=hub)
+    PhoneFactory(location=hub)
+    food = ServiceFactory(
+        name="Luton Food Bank",
+        referral=Service.Referral.REFERRAL,
+        who_can_refer="Your GP.",
+        what_to_bring="A bag.",
+        alert="New venue from May.",
+        assured_date=dt.date.today() - dt.timedelta(days=400),
+    )
+    tag(food, "category", "food")
+    tag(food, "programme", "food-first")
+    PhoneFactory(service=food)
+    sal = ServiceAtLocationFactory(service=food, location=hub)
+    ScheduleFactory(service_at_location=sal, byday="MO,TU,WE,TH,FR,SA,SU")
+    ScheduleExceptionFactory(
+        service_at_location=sal,
+        starts_on=dt.date.today() + dt.timedelta(days=2),
+        ends_on=dt.date.today() + dt.timedelta(days=2),
+        reason="staff training",
+    )
+    warm = ServiceFactory(name="Warm Space Café")
+    tag(warm, "category", "warm-spaces")
+    ScheduleFactory(service_at_location=ServiceAtLocationFactory(service=warm, location=hub))
+    return {"hub": hub.slug, "food": food.slug, "food_uuid": str(food.uuid)}
+
+
+def _hub(request: pytest.FixtureRequest) -> dict[str, Any]:
+    return {"slug": _directory(request)["hub"]}
+
+
+def _service(request: pytest.FixtureRequest) -> dict[str, Any]:
+    return {"slug": _directory(request)["food"]}
+
+
+def _closed_service(request: pytest.FixtureRequest) -> dict[str, Any]:
+    from hubs.models import Service
+    from tests.factories import ServiceFactory
+
+    return {"slug": ServiceFactory(status=Service.Status.DEFUNCT).slug}
+
+
+def _search(request: pytest.FixtureRequest) -> None:
+    _directory(request)
+    return None
+
+
+def directory(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The sweep's directory data, for the keyboard flows."""
+    return _directory(request)
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("hubs:index", setup=_search),
+    PageSpec("hubs:hub-list", setup=_search),
+    PageSpec("hubs:hub-detail", setup=_hub),
+    PageSpec("hubs:service-detail", setup=_service),
+    PageSpec("hubs:service-detail", setup=_closed_service, status=410),
+    PageSpec("hubs:shortlist"),
+    # The sweep compares paths without the query string, so pages that need one (search results
+    # near a postcode, a bad postcode, a shared list with services) are checked with axe in
+    # test_keyboard_directory.py instead.
+    PageSpec("hubs:shortlist-shared"),
+]

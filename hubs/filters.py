@@ -1,0 +1,411 @@
+"""Filters residents use on the directory: what kind of help, where, when, and who it suits.
+
+Within one facet the choices are alternatives ("Food" or "Housing"); across facets they all
+apply, as in LocalGov Drupal and Scout. The "when" and "good to know" choices and accessibility
+features each narrow further: a resident ticking "free" and "no referral" wants both.
+
+Every filter is an EXISTS or ``pk IN`` subquery, never a join, so no service is counted twice
+and the counts beside each option stay right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import django_filters
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cos, Power, Radians, Sqrt
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from luton2040.places.models import Ward
+
+from . import opening
+from .forms import DirectorySearchForm
+from .models import (
+    Attribute,
+    Language,
+    Location,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from .models.directory import SEARCH_CONFIG
+
+EARTH_RADIUS_KM = 6371.0088
+WORD_SIMILARITY_MIN = 0.5
+
+WHEN_CHOICES = [
+    ("now", _("Open now")),
+    ("today", _("Open today")),
+    ("weekends", _("Open at weekends")),
+    ("evenings", _("Open in the evenings (after 6pm)")),
+]
+ACCESS_CHOICES = [
+    ("free", _("Free")),
+    ("no-referral", _("No referral needed")),
+]
+NO_REFERRAL = [Service.Referral.DROP_IN, Service.Referral.SELF_REFERRAL]
+
+
+def term_choices(kind: str) -> list[tuple[str, str]]:
+    """(slug, name) for every term of one of our taxonomies, by name."""
+    return list(
+        TaxonomyTerm.objects.filter(taxonomy__kind=kind)
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+
+
+def keyword_query(text: str) -> SearchQuery:
+    return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+
+
+def keyword_q(text: str) -> Q:
+    """Services matching the words, their name misspelt (needs the ``name_similarity`` alias
+    from ``with_name_similarity``), or the name of a place they run at."""
+    query = keyword_query(text)
+    at_place = ServiceAtLocation.objects.filter(service=OuterRef("pk")).filter(
+        Q(location__search_vector=query) | Q(location__name__trigram_word_similar=text)
+    )
+    return (
+        Q(search_vector=query) | Q(name_similarity__gte=WORD_SIMILARITY_MIN) | Q(Exists(at_place))
+    )
+
+
+def with_name_similarity(services: QuerySet[Service], text: str) -> QuerySet[Service]:
+    # word_similarity compares the text with the closest run of words in the name: "food bak"
+    # scores 0.78 and "foodbank" 0.58 against "Luton Food Bank". The <% operator (which the
+    # trigram index serves) cuts off at pg_trgm's default 0.6 and so loses "foodbank".
+    return services.alias(name_similarity=TrigramWordSimilarity(text, "name"))
+
+
+def distance_km_expression(latitude: float, longitude: float, prefix: str = "") -> Any:
+    """Distance in km from a point to a row's latitude/longitude (equirectangular: within a
+    town the error is far below the precision of a postcode district)."""
+    lat, lon = F(f"{prefix}latitude"), F(f"{prefix}longitude")
+    x = Radians(lon - Value(longitude)) * Cos(Radians((lat + Value(latitude)) / Value(2.0)))
+    y = Radians(lat - Value(latitude))
+    return Sqrt(Power(x, 2) + Power(y, 2)) * Value(EARTH_RADIUS_KM)
+
+
+def nearest_place_km(latitude: float, longitude: float) -> Subquery:
+    """The distance to the nearest place a service runs at, as a correlated subquery."""
+    places = (
+        Location.objects.filter(
+            service_at_locations__service=OuterRef("pk"),
+            latitude__isnull=False,
+            longitude__isnull=False,
+        )
+        .annotate(km=distance_km_expression(latitude, longitude))
+        .order_by("km")
+        .values("km")[:1]
+    )
+    return Subquery(places, output_field=FloatField())
+
+
+def when_q(option: str, *, moment: dt.datetime) -> Q:
+    """The condition for one "when" option, as a ``pk IN`` subquery."""
+    services = Service.objects.all()
+    if option == "now":
+        services = services.open_at(moment)
+    elif option == "today":
+        services = services.open_on(moment.date())
+    elif option == "weekends":
+        services = services.open_at_weekends()
+    elif option == "evenings":
+        services = services.open_in_evenings()
+    else:  # pragma: no cover - the form only lets the choices through
+        raise ValueError(option)
+    return Q(pk__in=services.values("pk"))
+
+
+def access_q(option: str) -> Q:
+    if option == "free":
+        return Q(cost=Service.Cost.FREE)
+    return Q(referral__in=NO_REFERRAL)
+
+
+def term_q(kind: str, slugs: list[str]) -> Q:
+    return Q(
+        Exists(
+            Attribute.objects.filter(
+                service=OuterRef("pk"),
+                taxonomy_term__taxonomy__kind=kind,
+                taxonomy_term__slug__in=slugs,
+            )
+        )
+    )
+
+
+def ward_q(slug: str) -> Q:
+    """Services covering the ward, or running at a place in it."""
+    covers = ServiceArea.objects.filter(service=OuterRef("pk"), ward__slug=slug)
+    runs_in = ServiceAtLocation.objects.filter(service=OuterRef("pk"), location__ward__slug=slug)
+    return Q(Exists(covers)) | Q(Exists(runs_in))
+
+
+def language_q(code: str) -> Q:
+    """Services whose staff speak the language, here or at one of their places."""
+    spoken = Language.objects.filter(service=OuterRef("pk"), code=code)
+    at_place = ServiceAtLocation.objects.filter(
+        service=OuterRef("pk"), location__languages__code=code
+    )
+    return Q(Exists(spoken)) | Q(Exists(at_place))
+
+
+def accessibility_q(slug: str) -> Q:
+    return Q(
+        Exists(
+            ServiceAtLocation.objects.filter(
+                service=OuterRef("pk"),
+                location__attributes__taxonomy_term__taxonomy__kind=Taxonomy.Kind.ACCESSIBILITY,
+                location__attributes__taxonomy_term__slug=slug,
+            )
+        )
+    )
+
+
+def age_q(age: int) -> Q:
+    return (Q(minimum_age__isnull=True) | Q(minimum_age__lte=age)) & (
+        Q(maximum_age__isnull=True) | Q(maximum_age__gte=age)
+    )
+
+
+@dataclass(frozen=True)
+class SelectedFilter:
+    """One filter in use, as the MOJ filter pattern shows it: a tag that removes it."""
+
+    label: str
+    value: str
+    remove_query: str
+
+
+class ServiceFilter(django_filters.FilterSet):
+    """The directory search: keywords, facets and "near me"."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        help_text=_("For example, food bank, warm space or debt advice"),
+        method="filter_keywords",
+    )
+    postcode = django_filters.CharFilter(
+        label=_("Postcode"),
+        help_text=_("To show the nearest first, like LU1 2BQ"),
+        method="filter_near",
+    )
+    category = django_filters.MultipleChoiceFilter(
+        label=_("Type of help"),
+        choices=[],
+        widget=django_filters.widgets.forms.CheckboxSelectMultiple,
+        method="filter_category",
+    )
+    programme = django_filters.MultipleChoiceFilter(
+        label=_("Programme"),
+        choices=[],
+        widget=django_filters.widgets.forms.CheckboxSelectMultiple,
+        method="filter_programme",
+    )
+    when = django_filters.MultipleChoiceFilter(
+        label=_("When"),
+        choices=WHEN_CHOICES,
+        widget=django_filters.widgets.forms.CheckboxSelectMultiple,
+        method="filter_when",
+    )
+    access = django_filters.MultipleChoiceFilter(
+        label=_("Good to know"),
+        choices=ACCESS_CHOICES,
+        widget=django_filters.widgets.forms.CheckboxSelectMultiple,
+        method="filter_access",
+    )
+    ward = django_filters.ChoiceFilter(
+        label=_("Ward"), choices=[], empty_label=_("Anywhere in Luton"), method="filter_ward"
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language spoken"),
+        choices=[],
+        empty_label=_("Any language"),
+        method="filter_language",
+    )
+    accessibility = django_filters.MultipleChoiceFilter(
+        label=_("Accessibility"),
+        choices=[],
+        widget=django_filters.widgets.forms.CheckboxSelectMultiple,
+        method="filter_accessibility",
+    )
+    age = django_filters.NumberFilter(
+        label=_("Age of the person who needs help"),
+        help_text=_("In years, for example 16"),
+        method="filter_age",
+        min_value=0,
+        max_value=120,
+    )
+
+    class Meta:
+        model = Service
+        fields: list[str] = []
+        form = DirectorySearchForm
+
+    def __init__(
+        self,
+        *args: Any,
+        moment: dt.datetime | None = None,
+        with_choices: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.moment = moment or opening.local_now()
+        if with_choices:
+            self.set_choices(
+                category=term_choices(Taxonomy.Kind.CATEGORY),
+                programme=term_choices(Taxonomy.Kind.PROGRAMME),
+                accessibility=term_choices(Taxonomy.Kind.ACCESSIBILITY),
+                ward=list(Ward.objects.order_by("name").values_list("slug", "name")),
+                language=language_choices(),
+            )
+
+    def set_choices(self, **choices: list[tuple[str, str]]) -> None:
+        """Offer these options (the view passes them with counts in the labels)."""
+        for name, options in choices.items():
+            self.filters[name].extra["choices"] = options
+            if name in self.form.fields:
+                self.form.fields[name].choices = (  # type: ignore[attr-defined]
+                    [("", self.filters[name].extra.get("empty_label"))]
+                    if "empty_label" in self.filters[name].extra
+                    else []
+                ) + options
+
+    # --- filters -----------------------------------------------------------------------------
+
+    def filter_keywords(self, queryset: QuerySet[Service], name: str, value: str) -> QuerySet:
+        text = " ".join(value.split())
+        if not text:
+            return queryset
+        rank = SearchRank(F("search_vector"), keyword_query(text)) + F("name_similarity")
+        return with_name_similarity(queryset, text).filter(keyword_q(text)).annotate(rank=rank)
+
+    def filter_near(self, queryset: QuerySet[Service], name: str, value: str) -> QuerySet:
+        place = getattr(self.form, "place", None)
+        if place is None or place.latitude is None or place.longitude is None:
+            return queryset
+        return queryset.annotate(distance_km=nearest_place_km(place.latitude, place.longitude))
+
+    def filter_category(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        return queryset.filter(term_q(Taxonomy.Kind.CATEGORY, value)) if value else queryset
+
+    def filter_programme(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        return queryset.filter(term_q(Taxonomy.Kind.PROGRAMME, value)) if value else queryset
+
+    def filter_when(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        for option in value:
+            queryset = queryset.filter(when_q(option, moment=self.moment))
+        return queryset
+
+    def filter_access(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        for option in value:
+            queryset = queryset.filter(access_q(option))
+        return queryset
+
+    def filter_ward(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(ward_q(value)) if value else queryset
+
+    def filter_language(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(language_q(value)) if value else queryset
+
+    def filter_accessibility(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        for slug in value:
+            queryset = queryset.filter(accessibility_q(slug))
+        return queryset
+
+    def filter_age(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset.filter(age_q(int(value))) if value is not None else queryset
+
+    # --- helpers for the view and the facet counts -------------------------------------------
+
+    def cleaned(self) -> dict[str, Any]:
+        """The valid values typed or ticked (a field with an error is left out)."""
+        self.is_valid()
+        return getattr(self.form, "cleaned_data", {})
+
+    def apply(self, queryset: QuerySet[Service], *, without: str | None = None) -> QuerySet:
+        """Narrow by every valid filter, leaving out one facet (for that facet's counts)."""
+        for name, value in self.cleaned().items():
+            if name == without or name not in self.filters:
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def selected(self, labels: dict[str, dict[str, str]]) -> list[SelectedFilter]:
+        """The filters in use, each with a link that removes it (postcode and words excepted)."""
+        data = self.data if isinstance(self.data, QueryDict) else QueryDict(mutable=True)
+        selected = []
+        for name, value in self.cleaned().items():
+            if name in ("q", "postcode") or value in (None, "", []):
+                continue
+            values = value if isinstance(value, list) else [value]
+            for one in values:
+                query = data.copy()
+                query.pop("page", None)
+                if isinstance(value, list):
+                    query.setlist(name, [v for v in data.getlist(name) if v != one])
+                else:
+                    query.pop(name, None)
+                shown = labels.get(name, {}).get(str(one), str(one))
+                selected.append(
+                    SelectedFilter(
+                        label=str(self.filters[name].label),
+                        value=shown,
+                        remove_query=query.urlencode(),
+                    )
+                )
+        return selected
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Each language code recorded on a listed service or on a place, with one name for it."""
+    rows = (
+        Language.objects.filter(
+            Q(service__status__in=["active", "temporarily closed"]) | Q(location__isnull=False)
+        )
+        .order_by("code", "name")
+        .distinct("code")
+        .values_list("code", "name")
+    )
+    return sorted(((code, name) for code, name in rows), key=lambda row: row[1].casefold())
+
+
+class HubFilter(django_filters.FilterSet):
+    """The hub list: by ward, and open today."""
+
+    ward = django_filters.ChoiceFilter(
+        label=_("Ward"),
+        choices=[],
+        empty_label=_("Anywhere in Luton"),
+        field_name="ward__slug",
+    )
+    open_today = django_filters.BooleanFilter(
+        label=_("Open today"),
+        widget=django_filters.widgets.forms.CheckboxInput,
+        method="filter_open_today",
+    )
+
+    class Meta:
+        model = Location
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, today: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or opening.local_today()
+        wards = list(Ward.objects.order_by("name").values_list("slug", "name"))
+        self.filters["ward"].extra["choices"] = wards
+        self.form.fields["ward"].choices = [("", _("Anywhere in Luton")), *wards]  # type: ignore[attr-defined]
+
+    def filter_open_today(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Location.objects.open_on(self.today).values("pk"))

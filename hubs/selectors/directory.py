@@ -1,0 +1,561 @@
+"""Reads for the resident directory: search with facet counts, hub and service pages, shortlist.
+
+Every list here costs a fixed number of queries: filters are subqueries, counts are one grouped
+query per facet, and what a card shows (places, times, programme tags) comes from prefetches
+that ``hubs.opening`` reads without touching the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuid_module
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+
+from luton2040.places.postcodes import PostcodeResult, distance_km
+
+from .. import opening
+from ..filters import (
+    ACCESS_CHOICES,
+    NO_REFERRAL,
+    WHEN_CHOICES,
+    HubFilter,
+    ServiceFilter,
+    access_q,
+    when_q,
+)
+from ..models import (
+    Attribute,
+    Language,
+    Location,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+
+KM_PER_MILE = 1.609344
+SHORTLIST_MAX = 30
+
+
+def stale_after_days() -> int:
+    # The lead adds HUBS_STALE_AFTER_DAYS to settings; Scout warns after about six months.
+    return int(getattr(settings, "HUBS_STALE_AFTER_DAYS", 183))
+
+
+def is_stale(assured_date: dt.date | None, *, today: dt.date) -> bool:
+    """Not verified at all, or not for longer than the stale threshold."""
+    return assured_date is None or (today - assured_date).days > stale_after_days()
+
+
+class SubqueryCount(Subquery):
+    """How many rows a queryset has, as a correlated subquery (a count per facet option in one
+    grouped query)."""
+
+    template = "(SELECT count(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+def service_search(*, filters: ServiceFilter) -> QuerySet[Service]:
+    """Listed services narrowed by the valid filters; nearest first with a postcode, else best
+    match first with words, else by name."""
+    services = filters.apply(Service.objects.listed())
+    cleaned = filters.cleaned()
+    if cleaned.get("postcode") and getattr(filters.form, "place", None) is not None:
+        services = services.order_by(
+            "distance_km", "name"
+        )  # nulls (no place) sort last in PostgreSQL
+    elif cleaned.get("q", "").strip():
+        services = services.order_by("-rank", "name")
+    else:
+        services = services.order_by("name")
+    return services
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+
+
+def _term_counts(base: QuerySet[Service], kind: str) -> list[FacetOption]:
+    terms = (
+        TaxonomyTerm.objects.filter(taxonomy__kind=kind)
+        .order_by("name")
+        .annotate(
+            n=SubqueryCount(
+                base.filter(
+                    Q(attributes__taxonomy_term=OuterRef("pk"))
+                    if kind != Taxonomy.Kind.ACCESSIBILITY
+                    else Q(service_at_locations__location__attributes__taxonomy_term=OuterRef("pk"))
+                )
+                .order_by()
+                .values("pk")
+                .distinct()
+            )
+        )
+        .values_list("slug", "name", "n")
+    )
+    return [FacetOption(slug, name, n) for slug, name, n in terms]
+
+
+def _ward_counts(base: QuerySet[Service]) -> list[FacetOption]:
+    from luton2040.places.models import Ward
+
+    wards = (
+        Ward.objects.order_by("name")
+        .annotate(
+            n=SubqueryCount(
+                base.filter(
+                    Q(service_areas__ward=OuterRef("pk"))
+                    | Q(service_at_locations__location__ward=OuterRef("pk"))
+                )
+                .order_by()
+                .values("pk")
+                .distinct()
+            )
+        )
+        .values_list("slug", "name", "n")
+    )
+    return [FacetOption(slug, name, n) for slug, name, n in wards]
+
+
+def _language_counts(base: QuerySet[Service]) -> list[FacetOption]:
+    languages = (
+        Language.objects.filter(
+            Q(service__status__in=["active", "temporarily closed"]) | Q(location__isnull=False)
+        )
+        .order_by("code", "name")
+        .distinct("code")
+        .annotate(
+            n=SubqueryCount(
+                base.filter(
+                    Q(languages__code=OuterRef("code"))
+                    | Q(service_at_locations__location__languages__code=OuterRef("code"))
+                )
+                .order_by()
+                .values("pk")
+                .distinct()
+            )
+        )
+        .values_list("code", "name", "n")
+    )
+    rows = [FacetOption(code, name, n) for code, name, n in languages]
+    return sorted(rows, key=lambda row: row.label.casefold())
+
+
+def _flag_counts(base: QuerySet[Service], moment: dt.datetime) -> dict[str, int]:
+    conditions = {f"when_{value}": when_q(value, moment=moment) for value, _ in WHEN_CHOICES}
+    conditions.update({f"access_{value}": access_q(value) for value, _ in ACCESS_CHOICES})
+    return base.order_by().aggregate(
+        **{key: Count("pk", filter=condition) for key, condition in conditions.items()}
+    )
+
+
+def service_facets(*, filters: ServiceFilter) -> dict[str, list[FacetOption]]:
+    """Each facet's options with how many services each would show: one query per facet.
+
+    "Either of" facets (type of help, programme, ward, language) count as if their own choice
+    were cleared, so a resident sees what choosing another option would give; "all of" facets
+    (when, good to know, accessibility) count within the current results.
+    """
+    listed = Service.objects.listed()
+    everything = filters.apply(listed)
+    flags = _flag_counts(everything, filters.moment)
+    return {
+        "category": _term_counts(filters.apply(listed, without="category"), Taxonomy.Kind.CATEGORY),
+        "programme": _term_counts(
+            filters.apply(listed, without="programme"), Taxonomy.Kind.PROGRAMME
+        ),
+        "accessibility": _term_counts(everything, Taxonomy.Kind.ACCESSIBILITY),
+        "ward": _ward_counts(filters.apply(listed, without="ward")),
+        "language": _language_counts(filters.apply(listed, without="language")),
+        "when": [FacetOption(v, str(label), flags[f"when_{v}"]) for v, label in WHEN_CHOICES],
+        "access": [FacetOption(v, str(label), flags[f"access_{v}"]) for v, label in ACCESS_CHOICES],
+    }
+
+
+def hubs_matching(text: str, *, limit: int = 3) -> list[Location]:
+    """Hubs whose name or description matches the words, best first."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    from ..filters import keyword_query
+
+    query = keyword_query(text)
+    return list(
+        Location.objects.hubs()
+        .filter(Q(search_vector=query) | Q(name__trigram_word_similar=text))
+        .order_by("name")[:limit]
+    )
+
+
+# --- what a card shows -------------------------------------------------------------------------
+
+
+def _places_prefetch() -> Prefetch:
+    return Prefetch(
+        "service_at_locations",
+        queryset=ServiceAtLocation.objects.select_related("location", "location__ward")
+        .prefetch_related("location__addresses", *opening.SAL_PREFETCH)
+        .order_by("location__name"),
+    )
+
+
+def _programmes_prefetch() -> Prefetch:
+    return Prefetch(
+        "attributes",
+        queryset=Attribute.objects.filter(taxonomy_term__taxonomy__kind=Taxonomy.Kind.PROGRAMME)
+        .select_related("taxonomy_term")
+        .order_by("taxonomy_term__name"),
+        to_attr="programme_attributes",
+    )
+
+
+def with_card_rows(services: QuerySet[Service], *, contacts: bool = False) -> QuerySet[Service]:
+    """Load what a result card shows (and phone numbers, for the shortlist) in a fixed number
+    of queries."""
+    services = services.select_related("organisation").prefetch_related(
+        _places_prefetch(), _programmes_prefetch(), *opening.SERVICE_PREFETCH
+    )
+    return services.prefetch_related("phones") if contacts else services
+
+
+@dataclass(frozen=True)
+class PlaceTimes:
+    """One place a service runs at, with its state now and (on service pages) this week."""
+
+    sal: ServiceAtLocation
+    location: Location
+    state: opening.OpenState
+    week: list[opening.DayTimes] = field(default_factory=list)
+    distance_km: float | None = None
+
+    @property
+    def distance_miles(self) -> float | None:
+        return None if self.distance_km is None else self.distance_km / KM_PER_MILE
+
+
+@dataclass(frozen=True)
+class ServiceCard:
+    """A service as a result card or shortlist entry shows it."""
+
+    service: Service
+    places: list[PlaceTimes]
+    state: opening.OpenState | None  # the best answer across its places
+    distance_km: float | None
+    programmes: list[str]
+    stale: bool
+
+    @property
+    def distance_miles(self) -> float | None:
+        return None if self.distance_km is None else self.distance_km / KM_PER_MILE
+
+    @property
+    def is_free(self) -> bool:
+        return self.service.cost == Service.Cost.FREE
+
+    @property
+    def no_referral(self) -> bool:
+        return self.service.referral in NO_REFERRAL
+
+    @property
+    def place(self) -> PlaceTimes | None:
+        return self.places[0] if self.places else None
+
+
+def _best_state(states: Sequence[opening.OpenState]) -> opening.OpenState | None:
+    # Open now, then open (or opening) today, then the first place's answer.
+    ranked = sorted(states, key=lambda state: (not state.open_now, not state.today.is_open_day))
+    return ranked[0] if ranked else None
+
+
+def _distance(place: PostcodeResult | None, location: Location) -> float | None:
+    if place is None or place.latitude is None or place.longitude is None:
+        return None
+    if location.latitude is None or location.longitude is None:
+        return None
+    return distance_km(place.latitude, place.longitude, location.latitude, location.longitude)
+
+
+def place_times(
+    service: Service,
+    *,
+    moment: dt.datetime,
+    near: PostcodeResult | None = None,
+    week_days: int = 0,
+) -> list[PlaceTimes]:
+    """Each place the service runs at with its times (needs ``with_card_rows``), nearest first
+    when a postcode was given."""
+    rows = []
+    for sal in service.service_at_locations.all():
+        schedules, exceptions = opening.sal_rows(sal)
+        rows.append(
+            PlaceTimes(
+                sal=sal,
+                location=sal.location,
+                state=opening.state_at(schedules=schedules, exceptions=exceptions, moment=moment),
+                week=(
+                    opening.week(
+                        schedules=schedules,
+                        exceptions=exceptions,
+                        start=moment.astimezone(opening.LONDON).date(),
+                        days=week_days,
+                    )
+                    if week_days
+                    else []
+                ),
+                distance_km=_distance(near, sal.location),
+            )
+        )
+    if near is not None:
+        rows.sort(key=lambda row: (row.distance_km is None, row.distance_km or 0.0))
+    return rows
+
+
+def service_cards(
+    services: Iterable[Service],
+    *,
+    moment: dt.datetime,
+    near: PostcodeResult | None = None,
+) -> list[ServiceCard]:
+    """Cards for services loaded with ``with_card_rows``; no queries."""
+    today = moment.astimezone(opening.LONDON).date()
+    cards = []
+    for service in services:
+        places = place_times(service, moment=moment, near=near)
+        states = [place.state for place in places]
+        if not states:
+            schedules, exceptions = opening.service_rows(service)
+            if schedules or exceptions:
+                states = [
+                    opening.state_at(schedules=schedules, exceptions=exceptions, moment=moment)
+                ]
+        distances = [p.distance_km for p in places if p.distance_km is not None]
+        cards.append(
+            ServiceCard(
+                service=service,
+                places=places,
+                state=_best_state(states),
+                distance_km=min(distances) if distances else None,
+                programmes=[
+                    a.taxonomy_term.name for a in getattr(service, "programme_attributes", [])
+                ],
+                stale=is_stale(service.assured_date, today=today),
+            )
+        )
+    return cards
+
+
+# --- hubs --------------------------------------------------------------------------------------
+
+
+def hub_list(*, filters: HubFilter) -> QuerySet[Location]:
+    """Community hubs narrowed by the valid filters, by name, with what a hub card shows."""
+    filters.is_valid()
+    hubs = Location.objects.hubs().select_related("ward").order_by("name")
+    hubs = filters.filter_queryset(hubs) if filters.is_valid() else hubs
+    return hubs.prefetch_related(
+        "addresses",
+        *opening.LOCATION_PREFETCH,
+        Prefetch(
+            "service_at_locations",
+            queryset=ServiceAtLocation.objects.filter(
+                service__in=Service.objects.listed()
+            ).select_related("service"),
+            to_attr="listed_services",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class HubCard:
+    hub: Location
+    state: opening.OpenState | None
+    service_names: list[str]
+
+
+def hub_cards(hubs: Iterable[Location], *, moment: dt.datetime) -> list[HubCard]:
+    """Cards for hubs loaded by ``hub_list``; no queries."""
+    cards = []
+    for hub in hubs:
+        schedules, exceptions = opening.location_rows(hub)
+        state = (
+            opening.state_at(schedules=schedules, exceptions=exceptions, moment=moment)
+            if schedules or exceptions
+            else None
+        )
+        names = sorted(sal.service.name for sal in getattr(hub, "listed_services", []))
+        cards.append(HubCard(hub=hub, state=state, service_names=names))
+    return cards
+
+
+def hub_get(*, slug: str) -> Location | None:
+    """The community hub with that slug and everything its page shows, or None."""
+    return (
+        Location.objects.hubs()
+        .filter(slug=slug)
+        .select_related("ward", "organisation")
+        .prefetch_related(
+            "addresses",
+            "accessibility",
+            "languages",
+            "phones",
+            Prefetch("contacts", queryset=_contacts()),
+            Prefetch(
+                "attributes",
+                queryset=Attribute.objects.filter(
+                    taxonomy_term__taxonomy__kind=Taxonomy.Kind.ACCESSIBILITY
+                )
+                .select_related("taxonomy_term")
+                .order_by("taxonomy_term__name"),
+                to_attr="accessibility_attributes",
+            ),
+            *opening.LOCATION_PREFETCH,
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.filter(service__in=Service.objects.listed())
+                .select_related("service", "location")
+                .prefetch_related(*opening.SAL_PREFETCH)
+                .order_by("service__name"),
+                to_attr="listed_services",
+            ),
+        )
+        .first()
+    )
+
+
+def _contacts() -> QuerySet[Any]:
+    from ..models import Contact
+
+    return Contact.objects.prefetch_related("phones").order_by("name")
+
+
+@dataclass(frozen=True)
+class TimetableEntry:
+    name: str
+    service: Service | None  # None: the hub's own opening hours
+    times: opening.DayTimes
+
+
+@dataclass(frozen=True)
+class TimetableDay:
+    day: dt.date
+    entries: list[TimetableEntry]
+
+
+def hub_timetable(hub: Location, *, start: dt.date, days: int = 7) -> list[TimetableDay]:
+    """What's on at a hub each day from ``start``: its own hours, then each service's sessions
+    or the reason it is not running (a bank holiday, a closure). Needs ``hub_get``."""
+    from django.utils.translation import gettext
+
+    rows: list[tuple[str, Service | None, list[opening.DayTimes]]] = []
+    schedules, exceptions = opening.location_rows(hub)
+    if schedules or exceptions:
+        rows.append(
+            (
+                gettext("Building open"),
+                None,
+                opening.week(schedules=schedules, exceptions=exceptions, start=start, days=days),
+            )
+        )
+    for sal in getattr(hub, "listed_services", []):
+        schedules, exceptions = opening.sal_rows(sal)
+        rows.append(
+            (
+                sal.service.name,
+                sal.service,
+                opening.week(schedules=schedules, exceptions=exceptions, start=start, days=days),
+            )
+        )
+    timetable = []
+    for index in range(days):
+        entries = [
+            TimetableEntry(name=name, service=service, times=week[index])
+            for name, service, week in rows
+            # A day a service never runs is noise; a day it would have run but does not is news.
+            if week[index].is_open_day or week[index].closed_reason
+        ]
+        timetable.append(TimetableDay(day=start + dt.timedelta(days=index), entries=entries))
+    return timetable
+
+
+# --- services ----------------------------------------------------------------------------------
+
+
+def service_get(*, slug: str) -> Service | None:
+    """The service with that slug (whatever its status) and everything its page shows, or None."""
+    return (
+        Service.objects.filter(slug=slug)
+        .select_related("organisation")
+        .prefetch_related(
+            _places_prefetch(),
+            _programmes_prefetch(),
+            *opening.SERVICE_PREFETCH,
+            "languages",
+            "phones",
+            "cost_options",
+            "required_documents",
+            "service_areas__ward",
+            Prefetch("contacts", queryset=_contacts()),
+            Prefetch(
+                "attributes",
+                queryset=Attribute.objects.filter(
+                    taxonomy_term__taxonomy__kind__in=[
+                        Taxonomy.Kind.ELIGIBILITY,
+                        Taxonomy.Kind.AUDIENCE,
+                    ]
+                )
+                .select_related("taxonomy_term")
+                .order_by("taxonomy_term__name"),
+                to_attr="eligibility_attributes",
+            ),
+        )
+        .first()
+    )
+
+
+# --- shortlist ---------------------------------------------------------------------------------
+
+
+def parse_uuids(values: Iterable[str], *, limit: int = SHORTLIST_MAX) -> list[str]:
+    """The well-formed uuids among the values, in order, without repeats, at most ``limit``."""
+    seen: list[str] = []
+    for value in values:
+        try:
+            text = str(uuid_module.UUID(str(value)))
+        except (ValueError, TypeError, AttributeError):
+            continue
+        if text not in seen:
+            seen.append(text)
+        if len(seen) >= limit:
+            break
+    return seen
+
+
+def shortlist_services(*, uuids: Sequence[str]) -> list[Service]:
+    """The listed services with those uuids, in the order given; unknown ids are skipped."""
+    ids = parse_uuids(uuids)
+    if not ids:
+        return []
+    found = {
+        str(s.uuid): s
+        for s in with_card_rows(Service.objects.listed().filter(uuid__in=ids), contacts=True)
+    }
+    return [found[i] for i in ids if i in found]
