@@ -62,7 +62,7 @@ def all_kinds() -> list[NotificationKind]:
 
 def kinds_for(user: object) -> list[NotificationKind]:
     """The kinds this person can hear about: everyone's, plus those meant for their roles."""
-    held = getattr(user, "role_names", frozenset())
+    held: frozenset[str] = getattr(user, "role_names", frozenset())
     return [kind for kind in all_kinds() if not kind.roles or held.intersection(kind.roles)]
 
 

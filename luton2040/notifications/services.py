@@ -52,7 +52,11 @@ _ERROR_LENGTH = 2000  # enough for a server's reply; a stack trace belongs in th
 @dataclass(frozen=True)
 class Recipient:
     user: User | None = None  # someone with an account, or
-    subscription: Subscription | None = None  # an email-only follower (confirmed)
+    subscription: Subscription | None = None  # an email-only follower (confirmed), or
+    # an address given for exactly this message (a resident who reported a problem and asked
+    # to hear back, a listing's named contact). Only for kinds that cannot be switched off:
+    # there are no preferences to honour and nothing to unsubscribe from.
+    email: str = ""
 
 
 # --- Writing the outbox ----------------------------------------------------------------------
@@ -139,8 +143,16 @@ def _addresses(
     }
     accounts = User.objects.in_bulk(account_ids) if account_ids else {}
     addressed: dict[str, tuple[User | None, Subscription | None, str]] = {}
+    transactional = not kinds.get(kind).can_switch_off
     for recipient in recipients:
         user, subscription = recipient.user, recipient.subscription
+        if recipient.email and user is None and subscription is None:
+            if not transactional:
+                raise ValueError(f"{kind!r} can be switched off: send it to people who chose it")
+            local, _at, domain = recipient.email.strip().rpartition("@")
+            address = f"{local}@{domain.lower()}"
+            addressed[f"email:{address}"] = (None, None, address)
+            continue
         if user is None and subscription is not None and subscription.user_id is not None:
             user, subscription = accounts.get(subscription.user_id), None
             if user is None:

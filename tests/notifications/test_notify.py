@@ -207,3 +207,30 @@ def test_a_large_fan_out_is_queued_by_a_worker_not_by_the_request(settings, monk
 
     tasks.queue_deliveries.run(large)  # what the worker then does
     assert published["single"] == large
+
+
+def test_a_one_off_address_gets_a_transactional_message_once_with_no_unsubscribe_link(
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    kinds.register(
+        NotificationKind(
+            key="test.resolved", label="Resolved", can_switch_off=False, template="generic"
+        )
+    )
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            _notify([Recipient(email="Reporter@Example.ORG")], kind="test.resolved")
+            _notify([Recipient(email="Reporter@example.org")], kind="test.resolved")
+    finally:
+        kinds._KINDS.pop("test.resolved")
+
+    row = Notification.objects.get()
+    assert (row.to, row.user, row.subscription) == ("Reporter@example.org", None, None)
+    assert [m.to for m in mail.outbox] == [["Reporter@example.org"]]
+    assert "unsubscribe" not in mail.outbox[0].body.lower()
+    assert Subscription.objects.count() == 0  # nobody became a follower
+
+
+def test_a_one_off_address_cannot_be_sent_a_kind_people_can_switch_off() -> None:
+    with pytest.raises(ValueError, match="can be switched off"):
+        _notify([Recipient(email="someone@example.org")])
