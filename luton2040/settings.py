@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
+    "corsheaders",
     # Keep a model-less app last: roles are synced on the last app's post_migrate (roles.py).
     "csp",
 ]
@@ -66,6 +67,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware (its docs): CORS headers go on every /api/ response, redirects too.
+    "corsheaders.middleware.CorsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,6 +81,13 @@ MIDDLEWARE = [
     "luton2040.accounts.middleware.StaffMFAMiddleware",
     "luton2040.accounts.middleware.NoStoreForSignedInMiddleware",
 ]
+
+# Open Referral UK: the read API is public, keyless and read-only, and the profile requires
+# "Access-Control-Allow-Origin: *" on every response. Only /api/ gets CORS headers; no cookies.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
 
 ROOT_URLCONF = "luton2040.urls"
 WSGI_APPLICATION = "luton2040.wsgi.application"
@@ -124,6 +134,16 @@ DATABASES["default"]["OPTIONS"]["pool"] = {
     "max_size": env.int("DATABASE_POOL_MAX", default=10),
     "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
 }
+# JIT off: the directory's "open today" and facet queries are short OLTP queries whose cost
+# estimates look large, and PostgreSQL spent 8 of 8.3 seconds compiling one of them (measured
+# on 10,000 schedules; see docs/performance.md). The word-similarity threshold lets the
+# trigram index serve misspellings ("foodbank" scores 0.58 against "Luton Food Bank").
+DATABASES["default"]["OPTIONS"]["options"] = " ".join(
+    [
+        "-c jit=off",
+        "-c pg_trgm.word_similarity_threshold=" + env.str("SEARCH_WORD_SIMILARITY", "0.5"),
+    ]
+)
 DATABASES["default"]["TEST"] = {"NAME": env.str("DATABASE_TEST_NAME", default=None)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -355,7 +375,27 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "luton2040.notifications.digests.send_daily_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Directory freshness (hubs/tasks.py): ask providers to confirm their listings, then flag
+    # the listings nobody confirmed. Both are safe to run twice.
+    "hubs.request_verifications": {
+        "task": "hubs.tasks.request_verifications",
+        "schedule": crontab(hour=9, minute=15),
+    },
+    "hubs.flag_unconfirmed": {
+        "task": "hubs.tasks.flag_unconfirmed",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
+
+# --- Directory freshness and feedback (hubs) ------------------------------------------------
+# A listing not verified for this many days is sent a "Still correct?" email.
+HUBS_VERIFY_AFTER_DAYS = env.int("HUBS_VERIFY_AFTER_DAYS", default=183)
+# Days after that email with no answer before a listing is flagged as unconfirmed.
+HUBS_UNCONFIRMED_AFTER_DAYS = env.int("HUBS_UNCONFIRMED_AFTER_DAYS", default=30)
+# Residents see a "may be out of date" notice on listings last verified longer ago than this.
+HUBS_STALE_AFTER_DAYS = env.int("HUBS_STALE_AFTER_DAYS", default=183)
+# Where "Show on a map" links go (only when a resident asks for a map).
+HUBS_MAP_URL = env.str("HUBS_MAP_URL", default="https://www.openstreetmap.org/")
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -137,3 +137,136 @@ def tag(obj: Service | Location, kind: str, slug: str) -> Attribute:
     return Attribute.objects.create(
         taxonomy_term=taxonomy_term(kind, slug), link_type=kind, **{field: obj}
     )
+
+
+class ScheduleExceptionFactory(factory.django.DjangoModelFactory):
+    """Closed on one day (Christmas Day 2026) for a service at a location; pass closed=False
+    with opens_at/closes_at for special hours, or location=/service= instead."""
+
+    class Meta:
+        model = "hubs.ScheduleException"
+
+    service_at_location = factory.SubFactory(ServiceAtLocationFactory)
+    starts_on = datetime.date(2026, 12, 25)
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on)
+    closed = True
+    reason = ""
+
+
+# --- Open Referral API (tests/hubs/test_oruk_*.py) ---------------------------------------------
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "hubs.Contact"
+
+    service = factory.SubFactory(ServiceFactory)
+    name = factory.Faker("name", locale="en_GB")
+    title = "Volunteer coordinator"
+
+
+class PhoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "hubs.Phone"
+
+    number = "01582 000000"
+
+
+class LanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "hubs.Language"
+
+    service = factory.SubFactory(ServiceFactory)
+    name = "Urdu"
+    code = "ur"
+
+
+class ServiceAreaFactory(factory.django.DjangoModelFactory):
+    """The whole town unless a ward is given."""
+
+    class Meta:
+        model = "hubs.ServiceArea"
+
+    service = factory.SubFactory(ServiceFactory)
+    ward = None
+    name = factory.LazyAttribute(lambda o: o.ward.name if o.ward else "Luton")
+
+
+class AccessibilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "hubs.Accessibility"
+
+    location = factory.SubFactory(LocationFactory)
+    description = "Step-free entrance"
+
+
+class CostOptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "hubs.CostOption"
+
+    service = factory.SubFactory(ServiceFactory)
+    amount = "2.50"
+    amount_description = "per bag of shopping"
+
+
+class FundingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "hubs.Funding"
+
+    service = factory.SubFactory(ServiceFactory)
+    source = "Luton Borough Council Household Support Fund"
+
+
+class OrganisationIdentifierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "hubs.OrganisationIdentifier"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    identifier_scheme = "GB-CHC"
+    identifier_type = "Charity number"
+    identifier = factory.Sequence(lambda n: f"{1100000 + n}")
+
+
+# --- Provider edits and their review (tests/hubs/test_editor.py, test_review.py) --------------
+
+
+def editable_service(organisation: Organisation, **kwargs: Any) -> Service:
+    """A service of `organisation` at one of its hubs, weekly on Mondays 10:00 to 14:00, tagged
+    Food, with Urdu spoken: the listing an editor changes in the provider-edit tests."""
+    service = ServiceFactory(organisation=organisation, **kwargs)
+    hub = LocationFactory(organisation=organisation, is_hub=True)
+    AddressFactory(location=hub)
+    ScheduleFactory(service_at_location=ServiceAtLocationFactory(service=service, location=hub))
+    tag(service, "category", "food")
+    LanguageFactory(service=service)
+    return service
+
+
+class ListingEditFactory(factory.django.DjangoModelFactory):
+    """A pending proposal to rename a service of another organisation's (pass service=...)."""
+
+    class Meta:
+        model = "hubs.ListingEdit"
+
+    service = factory.SubFactory(ServiceFactory)
+    organisation = factory.LazyAttribute(lambda o: o.service.organisation)
+    kind = "service"
+    proposed = factory.LazyAttribute(
+        lambda o: {"name": f"{o.service.name} (renamed)" if o.service else "A new hub"}
+    )
+    published = factory.LazyAttribute(lambda o: {"name": o.service.name} if o.service else None)
+    submitted_by = factory.SubFactory(UserFactory, roles=[Role.ORGANISATION_EDITOR])
+
+
+# --- Listing feedback (tests/hubs/test_feedback.py) --------------------------------------------
+
+
+class ListingReportFactory(factory.django.DjangoModelFactory):
+    """A resident's report that a service's opening times are wrong, still to be looked at."""
+
+    class Meta:
+        model = "hubs.ListingReport"
+
+    service = factory.SubFactory(ServiceFactory)
+    problem = "wrong-times"
+    details = "They now open at 11."

@@ -193,7 +193,8 @@ def test_page(
             sign_in(context, user, live_server.url)
         page = context.new_page()
         visit(page, path, status=spec.status)
-        if urlsplit(page.url).path != path:
+        landed = urlsplit(page.url)
+        if landed.path + (f"?{landed.query}" if landed.query else "") != path:
             report.append(f"- redirected to {page.url}: the sweep would test the wrong page")
             break
         failures = _page_failures(page, spec, viewport["width"])
