@@ -1,7 +1,7 @@
 """The directory by keyboard: search, filter, open a result, add it to the shortlist, share it.
 
-Also runs axe-core on the states the page sweep cannot reach (results near a postcode, a bad
-postcode, a shared list with services in it).
+Also runs axe-core on the states reached along the way, including a shared list with services
+in it, which the page sweep cannot reach.
 """
 
 from __future__ import annotations
