@@ -397,6 +397,14 @@ HUBS_STALE_AFTER_DAYS = env.int("HUBS_STALE_AFTER_DAYS", default=183)
 # Where "Show on a map" links go (only when a resident asks for a map).
 HUBS_MAP_URL = env.str("HUBS_MAP_URL", default="https://www.openstreetmap.org/")
 
+# --- Taskforce (taskforce; docs/taskforce.md) ---------------------------------------------
+# Public pages hide an indicator figure resting on fewer people than this (disclosure control).
+TASKFORCE_SUPPRESS_BELOW = env.int("TASKFORCE_SUPPRESS_BELOW", default=10)
+# An action with no progress update for this many weeks is flagged to its lead.
+TASKFORCE_STALE_AFTER_WEEKS = env.int("TASKFORCE_STALE_AFTER_WEEKS", default=8)
+# Evidence uploads: the largest file accepted, in bytes.
+TASKFORCE_EVIDENCE_MAX_BYTES = env.int("TASKFORCE_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -31,6 +31,7 @@ urlpatterns = [
     path("staff/directory/", include("hubs.urls_staff")),
     path("api/oruk/v3/", include("hubs.api_urls")),
     path("taskforce/", include("taskforce.urls")),
+    path("staff/taskforce/", include("taskforce.urls_staff")),
     path("have-your-say/", include("engagement.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,15 @@ class TaskforceConfig(AppConfig):
 
     def ready(self) -> None:
         from luton2040.accounts.roles import Role, grant
+        from luton2040.notifications import subscriptions
+
+        from . import kinds
+
+        kinds.register_kinds()
+        subscriptions.register_followable("taskforce.action")
+        subscriptions.register_topic(
+            slug=kinds.REPORTS_TOPIC, label=_("Taskforce progress reports")
+        )
 
         # Priorities, outcomes and commitments are the portal's vocabulary: staff keep them.
         grant(
@@ -15,6 +24,16 @@ class TaskforceConfig(AppConfig):
             *(
                 f"taskforce.{verb}_{model}"
                 for verb in ("add", "change", "view")
-                for model in ("priority", "outcome", "commitment")
+                for model in (
+                    "priority",
+                    "outcome",
+                    "commitment",
+                    "actionstatus",
+                    "populationgroup",
+                    "indicator",
+                    "indicatorvalue",
+                    "progressreport",
+                    "reportsection",
+                )
             ),
         )

@@ -1,10 +1,13 @@
-from django.urls import path
+"""The taskforce's pages under /taskforce/ (namespace "taskforce"). Each area keeps its own list."""
 
-from . import views
+from __future__ import annotations
+
+from . import urls_members, urls_public, urls_reports
 
 app_name = "taskforce"
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("reports/", views.report_list, name="report-list"),
+    *urls_public.urlpatterns,
+    *urls_members.urlpatterns,
+    *urls_reports.urlpatterns,
 ]

@@ -61,6 +61,14 @@ def taskforce_member(db: None) -> User:
 
 
 @pytest.fixture
+def taskforce_lead(db: None) -> User:
+    """Reviews members' new actions and updates; a member too, so they can log their own."""
+    return UserFactory(
+        email="lena.lead@example.org", roles=[Role.TASKFORCE_MEMBER, Role.TASKFORCE_LEAD]
+    )
+
+
+@pytest.fixture
 def staff_without_mfa(db: None) -> User:
     return UserFactory(email="sam.nomfa@luton.gov.uk.example", roles=[Role.COUNCIL_STAFF])
 

@@ -15,6 +15,7 @@ DEMO_PASSWORD = "luton-demo-2040"  # noqa: S105  demo only; seed_demo refuses to
 DEMO_USERS = [
     ("resident@demo.example.org", "Demo Resident", Role.RESIDENT),
     ("taskforce@demo.example.org", "Demo Taskforce Member", Role.TASKFORCE_MEMBER),
+    ("lead@demo.example.org", "Demo Taskforce Lead", Role.TASKFORCE_LEAD),
     ("staff@demo.example.org", "Demo Council Officer", Role.COUNCIL_STAFF),
     ("editor@demo.example.org", "Demo Organisation Editor", Role.ORGANISATION_EDITOR),
 ]

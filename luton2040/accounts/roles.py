@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     RESIDENT = "Resident", _("Resident")
     TASKFORCE_MEMBER = "Taskforce member", _("Taskforce member")
+    # Reviews members' new actions and updates before they go public (with council staff).
+    TASKFORCE_LEAD = "Taskforce lead", _("Taskforce lead")
     COUNCIL_STAFF = "Council staff", _("Council staff")
     ORGANISATION_EDITOR = "Organisation editor", _("Organisation editor")
 

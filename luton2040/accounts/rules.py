@@ -30,6 +30,11 @@ def is_taskforce_member(user: object) -> bool:
 
 
 @rules.predicate
+def is_taskforce_lead(user: object) -> bool:
+    return _has_role(user, Role.TASKFORCE_LEAD)
+
+
+@rules.predicate
 def is_council_staff(user: object) -> bool:
     return _has_role(user, Role.COUNCIL_STAFF)
 

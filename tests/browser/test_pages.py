@@ -32,6 +32,9 @@ from .conftest import (
 from .pages_hubs_editor import PAGES as HUBS_EDITOR_PAGES
 from .pages_hubs_feedback import PAGES as HUBS_FEEDBACK_PAGES
 from .pages_hubs_public import PAGES as HUBS_PUBLIC_PAGES
+from .pages_taskforce_members import PAGES as TASKFORCE_MEMBER_PAGES
+from .pages_taskforce_public import PAGES as TASKFORCE_PUBLIC_PAGES
+from .pages_taskforce_reports import PAGES as TASKFORCE_REPORT_PAGES
 from .pagespec import PageSpec
 
 
@@ -95,6 +98,9 @@ PAGES = [
     *HUBS_PUBLIC_PAGES,
     *HUBS_EDITOR_PAGES,
     *HUBS_FEEDBACK_PAGES,
+    *TASKFORCE_PUBLIC_PAGES,
+    *TASKFORCE_MEMBER_PAGES,
+    *TASKFORCE_REPORT_PAGES,
 ]
 
 VIEWPORTS = (DESKTOP, MOBILE)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Outcome
+from ..models import Outcome
 
 
 def outcome_list(*, priority_slug: str = "empowered-community") -> QuerySet[Outcome]:

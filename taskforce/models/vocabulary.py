@@ -1,5 +1,5 @@
-"""The Luton 2040 vocabulary the taskforce works against. Issue 5 adds actions, updates and
-indicators; the foundation needs priorities, outcomes and commitments (all editable by staff)."""
+"""The Luton 2040 vocabulary the taskforce works against: priorities, outcomes, commitments
+(all editable by staff)."""
 
 from __future__ import annotations
 

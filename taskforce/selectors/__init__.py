@@ -1,0 +1,3 @@
+from .vocabulary import outcome_list
+
+__all__ = ["outcome_list"]
