@@ -28,7 +28,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from luton2040 import audit
-from luton2040.audit.exports import safe_cell
+from luton2040.csv_export import FORMULA_STARTS, csv_lines
 from luton2040.places.models import Ward
 from luton2040.places.postcodes import InvalidPostcode, normalise_postcode
 
@@ -79,7 +79,6 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _LIST_SPLIT = re.compile(r"[;,]")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # The languages most spoken in Luton (Census 2021), by name: a spreadsheet says "Urdu", the
 # Open Referral record needs "ur". Codes are accepted too.
@@ -175,13 +174,6 @@ class ImportResult:
 # --- Export ----------------------------------------------------------------------------------
 
 
-class _Echo:
-    """csv.writer needs a file; this one hands each line back instead of storing it."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def export_services() -> QuerySet[Service]:
     """Every listed service with what the export shows, in a fixed number of queries per chunk."""
     return (
@@ -210,11 +202,9 @@ def export_services() -> QuerySet[Service]:
 def export_csv_lines(services: QuerySet[Service]) -> Iterator[str]:
     """The CSV file line by line, read from the database in chunks, with formula-like cells
     neutralised (a leading apostrophe), so a large export never sits in memory."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # a byte order mark, so Excel reads accented names as UTF-8
-    yield writer.writerow(COLUMNS)
-    for service in services.iterator(chunk_size=500):
-        yield writer.writerow([safe_cell(value) for value in _export_row(service)])
+    return csv_lines(
+        COLUMNS, (_export_row(service) for service in services.iterator(chunk_size=500))
+    )
 
 
 def _terms(service: Service, kind: str) -> str:
@@ -333,7 +323,7 @@ def import_read(upload: UploadedFile) -> ImportCheck:
 def _unneutralise(value: str) -> str:
     # The export writes "'=..." so spreadsheets show it as text; read it back as it was.
     value = value.strip()
-    if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
         return value[1:]
     return value
 

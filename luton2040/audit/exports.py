@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
 import json
 from collections.abc import Iterable, Iterator
@@ -11,23 +10,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luton2040.csv_export import csv_lines, safe_cell
+
 from .models import AuditEvent
 
-# A cell starting with one of these is run as a formula by Excel, LibreOffice and Google
-# Sheets (OWASP "CSV injection"); a leading apostrophe makes it plain text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
-
-
-class _Echo:
-    """csv.writer needs a file; this one hands each line back instead of storing it."""
-
-    def write(self, value: str) -> str:
-        return value
+__all__ = ["audit_event_csv_lines", "safe_cell"]
 
 
 def audit_event_csv_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
@@ -44,16 +31,7 @@ def audit_event_csv_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
         _("Object"),
         _("Changes"),
     ]
-    return _lines(header, events)
-
-
-def _lines(header: list[str], events: QuerySet[AuditEvent]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    # A byte order mark, so Excel reads names with accents as UTF-8.
-    yield "\ufeff"
-    yield writer.writerow(header)
-    for event in events.iterator(chunk_size=1000):
-        yield writer.writerow([safe_cell(cell) for cell in _row(event)])
+    return csv_lines(header, (_row(event) for event in events.iterator(chunk_size=1000)))
 
 
 def _row(event: AuditEvent) -> Iterable[object]:
