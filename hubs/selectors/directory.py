@@ -8,20 +8,21 @@ that ``hubs.opening`` reads without touching the database.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid as uuid_module
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
-    Count,
-    IntegerField,
-    OuterRef,
+    BooleanField,
+    ExpressionWrapper,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
+    Value,
 )
 
 from luton2040.places.postcodes import PostcodeResult, distance_km
@@ -31,10 +32,10 @@ from ..filters import (
     ACCESS_CHOICES,
     NO_REFERRAL,
     WHEN_CHOICES,
+    AnyOf,
     HubFilter,
     ServiceFilter,
     access_q,
-    when_q,
 )
 from ..models import (
     Attribute,
@@ -58,14 +59,6 @@ def stale_after_days() -> int:
 def is_stale(assured_date: dt.date | None, *, today: dt.date) -> bool:
     """Not verified at all, or not for longer than the stale threshold."""
     return assured_date is None or (today - assured_date).days > stale_after_days()
-
-
-class SubqueryCount(Subquery):
-    """How many rows a queryset has, as a correlated subquery (a count per facet option in one
-    grouped query)."""
-
-    template = "(SELECT count(*) FROM (%(subquery)s) _count)"
-    output_field = IntegerField()
 
 
 # --- search ------------------------------------------------------------------------------------
@@ -94,101 +87,176 @@ class FacetOption:
     count: int
 
 
-def _term_counts(base: QuerySet[Service], kind: str) -> list[FacetOption]:
-    terms = (
-        TaxonomyTerm.objects.filter(taxonomy__kind=kind)
-        .order_by("name")
-        .annotate(
-            n=SubqueryCount(
-                base.filter(
-                    Q(attributes__taxonomy_term=OuterRef("pk"))
-                    if kind != Taxonomy.Kind.ACCESSIBILITY
-                    else Q(service_at_locations__location__attributes__taxonomy_term=OuterRef("pk"))
-                )
-                .order_by()
-                .values("pk")
-                .distinct()
-            )
-        )
-        .values_list("slug", "name", "n")
-    )
-    return [FacetOption(slug, name, n) for slug, name, n in terms]
+# The facets whose ticked options are alternatives ("Food" or "Housing"): each one's counts
+# leave its own choice out, so a resident sees what ticking another option would give.
+EITHER_OF = ("category", "programme", "ward", "language")
+
+# One statement for every count on the page. ``s`` is the search without the "either of"
+# facets, worked out once (MATERIALIZED), with a flag per facet saying whether the service meets
+# that facet's choice, and a flag per "when" and "good to know" option. Each facet is then one
+# grouped join of its table to ``s``, keeping the rows that meet every OTHER facet's choice.
+_FACET_COUNTS_SQL = """
+WITH s ({columns}) AS MATERIALIZED ({core}),
+terms AS (
+    SELECT t.id, t.slug, x.kind
+    FROM {term} t JOIN {taxonomy} x ON x.id = t.taxonomy_id
+    WHERE x.kind IN (%(category)s, %(programme)s, %(accessibility)s)
+)
+SELECT terms.kind, terms.slug, count(DISTINCT s.id)
+FROM s
+JOIN {attribute} a ON a.service_id = s.id
+JOIN terms ON terms.id = a.taxonomy_term_id AND terms.kind IN (%(category)s, %(programme)s)
+WHERE (terms.kind = %(category)s AND s.f_programme AND s.f_ward AND s.f_language)
+   OR (terms.kind = %(programme)s AND s.f_category AND s.f_ward AND s.f_language)
+GROUP BY terms.kind, terms.slug
+UNION ALL
+SELECT terms.kind, terms.slug, count(DISTINCT s.id)
+FROM s
+JOIN {sal} sal ON sal.service_id = s.id
+JOIN {attribute} a ON a.location_id = sal.location_id
+JOIN terms ON terms.id = a.taxonomy_term_id AND terms.kind = %(accessibility)s
+WHERE s.f_category AND s.f_programme AND s.f_ward AND s.f_language
+GROUP BY terms.kind, terms.slug
+UNION ALL
+SELECT 'ward', w.slug, count(DISTINCT sw.service_id)
+FROM (
+    SELECT s.id AS service_id, sa.ward_id FROM s JOIN {area} sa ON sa.service_id = s.id
+    WHERE s.f_category AND s.f_programme AND s.f_language
+    UNION ALL
+    SELECT s.id, l.ward_id FROM s
+    JOIN {sal} sal ON sal.service_id = s.id
+    JOIN {location} l ON l.id = sal.location_id
+    WHERE s.f_category AND s.f_programme AND s.f_language
+) sw
+JOIN {ward} w ON w.id = sw.ward_id
+GROUP BY w.slug
+UNION ALL
+SELECT 'language', sl.code, count(DISTINCT sl.service_id)
+FROM (
+    SELECT s.id AS service_id, lang.code FROM s JOIN {language} lang ON lang.service_id = s.id
+    WHERE s.f_category AND s.f_programme AND s.f_ward
+    UNION ALL
+    SELECT s.id, lang.code FROM s
+    JOIN {sal} sal ON sal.service_id = s.id
+    JOIN {language} lang ON lang.location_id = sal.location_id
+    WHERE s.f_category AND s.f_programme AND s.f_ward
+) sl
+GROUP BY sl.code
+UNION ALL
+SELECT flag.facet, flag.value, flag.n
+FROM (
+    SELECT count(*) AS total, {flag_counts} FROM s
+    WHERE s.f_category AND s.f_programme AND s.f_ward AND s.f_language
+) c
+CROSS JOIN LATERAL (VALUES ('', '', c.total), {flag_rows}) AS flag (facet, value, n)
+"""
 
 
-def _ward_counts(base: QuerySet[Service]) -> list[FacetOption]:
+def _facet_counts(filters: ServiceFilter) -> dict[tuple[str, str], int]:
+    """(facet, option value) -> how many services choosing it would show; one query."""
     from luton2040.places.models import Ward
 
-    wards = (
-        Ward.objects.order_by("name")
-        .annotate(
-            n=SubqueryCount(
-                base.filter(
-                    Q(service_areas__ward=OuterRef("pk"))
-                    | Q(service_at_locations__location__ward=OuterRef("pk"))
-                )
-                .order_by()
-                .values("pk")
-                .distinct()
-            )
+    from ..models import ServiceArea
+
+    conditions = filters.either_of_conditions()
+    open_ids = filters.open_ids()
+    flags: dict[str, Any] = {
+        f"f_{name}": (
+            Value(True) if condition is None else ExpressionWrapper(condition, BooleanField())
         )
-        .values_list("slug", "name", "n")
+        for name, condition in conditions.items()
+    }
+    options = [("when", value) for value, _label in WHEN_CHOICES]
+    options += [("access", value) for value, _label in ACCESS_CHOICES]
+    columns = {("when", value): AnyOf("pk", open_ids[value]) for value, _label in WHEN_CHOICES} | {
+        ("access", value): ExpressionWrapper(access_q(value), BooleanField())
+        for value, _label in ACCESS_CHOICES
+    }
+    for n, option in enumerate(options):
+        flags[f"o_{n}"] = columns[option]
+    core = (
+        filters.apply(Service.objects.listed(), without=EITHER_OF)
+        .order_by()
+        .annotate(**flags)
+        .values_list("pk", *flags)
     )
-    return [FacetOption(slug, name, n) for slug, name, n in wards]
-
-
-def _language_counts(base: QuerySet[Service]) -> list[FacetOption]:
-    languages = (
-        Language.objects.filter(
-            Q(service__status__in=["active", "temporarily closed"]) | Q(location__isnull=False)
-        )
-        .order_by("code", "name")
-        .distinct("code")
-        .annotate(
-            n=SubqueryCount(
-                base.filter(
-                    Q(languages__code=OuterRef("code"))
-                    | Q(service_at_locations__location__languages__code=OuterRef("code"))
-                )
-                .order_by()
-                .values("pk")
-                .distinct()
-            )
-        )
-        .values_list("code", "name", "n")
+    core_sql, core_params = core.query.sql_with_params()
+    tables = {
+        name: model._meta.db_table
+        for name, model in {
+            "term": TaxonomyTerm,
+            "taxonomy": Taxonomy,
+            "attribute": Attribute,
+            "sal": ServiceAtLocation,
+            "area": ServiceArea,
+            "location": Location,
+            "ward": Ward,
+            "language": Language,
+        }.items()
+    }
+    # The core's placeholders are positional (%s) and the rest named: name the core's too.
+    numbers = iter(range(len(core_params)))
+    core_sql = re.sub(
+        r"%([%s])",
+        lambda match: "%%" if match.group(1) == "%" else f"%(core_{next(numbers)})s",
+        core_sql,
     )
-    rows = [FacetOption(code, name, n) for code, name, n in languages]
-    return sorted(rows, key=lambda row: row.label.casefold())
-
-
-def _flag_counts(base: QuerySet[Service], moment: dt.datetime) -> dict[str, int]:
-    conditions = {f"when_{value}": when_q(value, moment=moment) for value, _ in WHEN_CHOICES}
-    conditions.update({f"access_{value}": access_q(value) for value, _ in ACCESS_CHOICES})
-    return base.order_by().aggregate(
-        **{key: Count("pk", filter=condition) for key, condition in conditions.items()}
+    sql = _FACET_COUNTS_SQL.format(
+        columns=", ".join(["id", *flags]),
+        core=core_sql,
+        flag_counts=", ".join(
+            f"count(*) FILTER (WHERE s.o_{n}) AS o_{n}" for n in range(len(options))
+        ),
+        flag_rows=", ".join(
+            f"(%(facet_{n})s, %(value_{n})s, c.o_{n})" for n in range(len(options))
+        ),
+        **tables,
     )
+    params: dict[str, Any] = {f"core_{n}": value for n, value in enumerate(core_params)}
+    params |= {
+        "category": Taxonomy.Kind.CATEGORY.value,
+        "programme": Taxonomy.Kind.PROGRAMME.value,
+        "accessibility": Taxonomy.Kind.ACCESSIBILITY.value,
+    }
+    for n, (facet, value) in enumerate(options):
+        params[f"facet_{n}"], params[f"value_{n}"] = facet, value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(facet, value): n for facet, value, n in cursor.fetchall()}
 
 
-def service_facets(*, filters: ServiceFilter) -> dict[str, list[FacetOption]]:
-    """Each facet's options with how many services each would show: one query per facet.
+@dataclass(frozen=True)
+class SearchCounts:
+    total: int  # how many services the search finds
+    facets: dict[str, list[FacetOption]]
+
+
+def service_facets(*, filters: ServiceFilter) -> SearchCounts:
+    """How many services the search finds, and each facet's options with how many services
+    each would show: one query in all.
 
     "Either of" facets (type of help, programme, ward, language) count as if their own choice
     were cleared, so a resident sees what choosing another option would give; "all of" facets
     (when, good to know, accessibility) count within the current results.
     """
-    listed = Service.objects.listed()
-    everything = filters.apply(listed)
-    flags = _flag_counts(everything, filters.moment)
-    return {
-        "category": _term_counts(filters.apply(listed, without="category"), Taxonomy.Kind.CATEGORY),
-        "programme": _term_counts(
-            filters.apply(listed, without="programme"), Taxonomy.Kind.PROGRAMME
-        ),
-        "accessibility": _term_counts(everything, Taxonomy.Kind.ACCESSIBILITY),
-        "ward": _ward_counts(filters.apply(listed, without="ward")),
-        "language": _language_counts(filters.apply(listed, without="language")),
-        "when": [FacetOption(v, str(label), flags[f"when_{v}"]) for v, label in WHEN_CHOICES],
-        "access": [FacetOption(v, str(label), flags[f"access_{v}"]) for v, label in ACCESS_CHOICES],
+    counts = _facet_counts(filters)
+    kinds = {
+        "category": Taxonomy.Kind.CATEGORY.value,
+        "programme": Taxonomy.Kind.PROGRAMME.value,
+        "accessibility": Taxonomy.Kind.ACCESSIBILITY.value,
     }
+    facets: dict[str, list[FacetOption]] = {}
+    for name in ("category", "programme", "accessibility", "ward", "language"):
+        key = kinds.get(name, name)
+        facets[name] = [
+            FacetOption(value, str(label), counts.get((key, value), 0))
+            for value, label in filters.filters[name].extra["choices"]
+        ]
+    for name, choices in (("when", WHEN_CHOICES), ("access", ACCESS_CHOICES)):
+        facets[name] = [
+            FacetOption(value, str(label), counts.get((name, value), 0)) for value, label in choices
+        ]
+    return SearchCounts(total=counts.get(("", ""), 0), facets=facets)
 
 
 def hubs_matching(text: str, *, limit: int = 3) -> list[Location]:

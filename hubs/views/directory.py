@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -48,8 +49,27 @@ def _shortlist(request: HttpRequest) -> list[str]:
     return selectors.parse_uuids(request.session.get(SHORTLIST_SESSION_KEY, []))
 
 
-def _page(request: HttpRequest, items: Any, per_page: int) -> tuple[Paginator, Any]:
-    paginator = Paginator(items, per_page)
+class CountedPaginator(Paginator):
+    """A paginator told how many items there are (the search counts them with its facets)
+    instead of asking the database again."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+def _page(
+    request: HttpRequest, items: Any, per_page: int, *, count: int | None = None
+) -> tuple[Paginator, Any]:
+    paginator = (
+        Paginator(items, per_page)
+        if count is None
+        else CountedPaginator(items, per_page, count=count)
+    )
     page = paginator.get_page(request.GET.get("page"))
     return paginator, page
 
@@ -60,17 +80,19 @@ def _page(request: HttpRequest, items: Any, per_page: int) -> tuple[Paginator, A
 def index(request: HttpRequest) -> HttpResponse:
     moment = opening.local_now()
     filters = ServiceFilter(request.GET, moment=moment)
-    facets = selectors.service_facets(filters=filters)
+    counts = selectors.service_facets(filters=filters)
     # The options say how many services each would show: "Food (12)".
     filters.set_choices(
         **{
             name: [(o.value, f"{o.label} ({o.count})") for o in options]
-            for name, options in facets.items()
+            for name, options in counts.facets.items()
         }
     )
-    labels = {name: {o.value: o.label for o in options} for name, options in facets.items()}
+    labels = {name: {o.value: o.label for o in options} for name, options in counts.facets.items()}
     services = selectors.service_search(filters=filters)
-    paginator, page = _page(request, selectors.with_card_rows(services), RESULTS_PER_PAGE)
+    paginator, page = _page(
+        request, selectors.with_card_rows(services), RESULTS_PER_PAGE, count=counts.total
+    )
     place = getattr(filters.form, "place", None)
     cleaned = filters.cleaned()
     return render(

@@ -334,5 +334,6 @@ def test_search_page_query_count_is_constant(client, django_assert_num_queries, 
     assert len(response.context["cards"]) == count
 
 
-# Choices (5), facet counts (6), hubs matching, count, page, card prefetches; none per result.
-QUERIES_PER_SEARCH = 25
+# Choices (5), the opening-data fingerprint for the cached "when" sets, all counts and the total
+# (1), hubs matching, page, card prefetches; none per result.
+QUERIES_PER_SEARCH = 20
