@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Google
 # Sheets (OWASP "CSV injection"); a leading apostrophe makes it plain text.
@@ -22,7 +22,7 @@ class _Echo:
         return value
 
 
-def csv_lines(header: Sequence[object], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+def csv_lines(header: Iterable[object], rows: Iterable[Iterable[object]]) -> Iterator[str]:
     """The file line by line for a StreamingHttpResponse: a byte order mark (so Excel reads
     accented names as UTF-8), the header, then each row with formula-like cells neutralised.
     Pass rows from a queryset's .iterator() so a large export never sits in memory."""

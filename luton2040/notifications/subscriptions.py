@@ -14,14 +14,14 @@ our confirmation emails.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -39,13 +39,20 @@ if TYPE_CHECKING:
 # sent: following twice is harmless, and the form cannot be used to flood someone's inbox.
 CONFIRM_RESEND_AFTER = datetime.timedelta(minutes=10)
 
-_FOLLOWABLE: set[str] = set()  # "app_label.modelname"
+# "app_label.modelname" -> the rows people may follow (None: every row).
+_FOLLOWABLE: dict[str, Callable[[], QuerySet[Any]] | None] = {}
 _TOPICS: dict[str, str | Promise] = {}
 
 
-def register_followable(model_label: str) -> None:
-    """Let people follow rows of this model ("hubs.hub"). Call from AppConfig.ready()."""
-    _FOLLOWABLE.add(model_label.lower())
+def register_followable(
+    model_label: str, *, followable: Callable[[], QuerySet[Any]] | None = None
+) -> None:
+    """Let people follow rows of this model ("hubs.hub"). Call from AppConfig.ready().
+
+    `followable` returns the rows the public may follow (published, public ones); without it
+    every row may be followed. The follow form names a row by its key, so a row outside this
+    set must look exactly like one that does not exist: its title would otherwise leak."""
+    _FOLLOWABLE[model_label.lower()] = followable
 
 
 def register_topic(*, slug: str, label: str | Promise) -> None:
@@ -114,8 +121,10 @@ def subject_from_values(*, target: str = "", ward: str = "", topic: str = "") ->
         model = content_type.model_class()
         if model is None:
             return None
+        rows = _FOLLOWABLE[label.lower()]
         try:
-            return Subject(target=model._default_manager.get(pk=pk))
+            found = (rows() if rows is not None else model._default_manager.all()).get(pk=pk)
+            return Subject(target=found)
         except (ObjectDoesNotExist, ValueError, TypeError, ValidationError):
             # ValueError/ValidationError: a pk of the wrong shape for its field ("abc").
             return None

@@ -35,7 +35,7 @@ def _fresh_rate_limits() -> None:
 @pytest.fixture(autouse=True)
 def _followable(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # Domain apps register these from ready(); the platform's tests register their own.
-    monkeypatch.setattr(subscriptions, "_FOLLOWABLE", {"taskforce.outcome"})
+    monkeypatch.setattr(subscriptions, "_FOLLOWABLE", {"taskforce.outcome": None})
     monkeypatch.setattr(subscriptions, "_TOPICS", {"food": "Food support"})
     monkeypatch.setitem(
         kinds._KINDS,
