@@ -385,6 +385,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "hubs.tasks.flag_unconfirmed",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Taskforce: tell each lead once when their action falls overdue or goes stale (safe twice).
+    "taskforce.flag_actions_needing_attention": {
+        "task": "taskforce.tasks.flag_actions_needing_attention",
+        "schedule": crontab(hour=6, minute=45),
+    },
 }
 
 # --- Directory freshness and feedback (hubs) ------------------------------------------------

@@ -270,3 +270,166 @@ class ListingReportFactory(factory.django.DjangoModelFactory):
     service = factory.SubFactory(ServiceFactory)
     problem = "wrong-times"
     details = "They now open at 11."
+
+
+# --- Taskforce actions (tests/taskforce/) -------------------------------------------------------
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "taskforce.Priority"
+        django_get_or_create = ("slug",)
+
+    name = "Empowered community"
+    slug = "empowered-community"
+    position = 1
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    """An Empowered Community outcome (numbered 1, 2, ... in creation order)."""
+
+    class Meta:
+        model = "taskforce.Outcome"
+
+    priority = factory.SubFactory(PriorityFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    short_name = factory.Sequence(lambda n: f"Outcome {n + 1}")
+    slug = factory.Sequence(lambda n: f"outcome-{n + 1}")
+    statement = "Equitable outcomes for every resident."
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "taskforce.Commitment"
+
+    title = factory.Sequence(lambda n: f"Commitment {n + 1}")
+    slug = factory.Sequence(lambda n: f"commitment-{n + 1}")
+
+
+def action_status(slug: str = "in-progress") -> Any:
+    """One of the statuses migration taskforce/0003 loads (planned, in-progress, at-risk, ...)."""
+    from taskforce.models import ActionStatus
+
+    return ActionStatus.objects.get(slug=slug)
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    """A published, public action in progress, led by a taskforce member, serving one outcome.
+    Pass review="draft" (and published_at=None) for one still being written."""
+
+    class Meta:
+        model = "taskforce.Action"
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"TF-{n + 1:04d}")
+    title = factory.Sequence(lambda n: f"Warm spaces in every ward {n + 1}")
+    summary = "Open warm, welcoming spaces through the winter."
+    status = factory.LazyFunction(action_status)
+    progress = 0
+    visibility = "public"
+    review = "published"
+    published_at = factory.LazyFunction(timezone.now)
+    lead_member = factory.SubFactory(UserFactory, roles=[Role.TASKFORCE_MEMBER])
+    created_by = factory.LazyAttribute(lambda o: o.lead_member)
+
+    @factory.post_generation
+    def outcomes(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if not create:
+            return
+        self.outcomes.set(extracted if extracted is not None else [OutcomeFactory()])
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "taskforce.Milestone"
+
+    action = factory.SubFactory(ActionFactory)
+    title = "Venues agreed"
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+
+
+class ActionUpdateFactory(factory.django.DjangoModelFactory):
+    """A published progress note with no status or progress change."""
+
+    class Meta:
+        model = "taskforce.ActionUpdate"
+
+    action = factory.SubFactory(ActionFactory)
+    author = factory.LazyAttribute(lambda o: o.action.lead_member)
+    body = "Twelve venues have signed up."
+    review = "published"
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class EvidenceLinkFactory(factory.django.DjangoModelFactory):
+    """A link backing up an update (files are made through the upload service in tests)."""
+
+    class Meta:
+        model = "taskforce.Evidence"
+
+    update = factory.SubFactory(ActionUpdateFactory)
+    title = "Minutes of the March meeting"
+    url = "https://www.luton.gov.uk/minutes"
+
+
+# --- Taskforce indicators (tests/taskforce/test_indicators.py) ----------------------------------
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    """A public indicator, a percentage from the residents' perception survey, higher is better."""
+
+    class Meta:
+        model = "taskforce.Indicator"
+
+    name = factory.Sequence(lambda n: f"Residents who say their neighbourhood is good {n + 1}")
+    slug = factory.Sequence(lambda n: f"indicator-{n + 1}")
+    outcome = factory.SubFactory(OutcomeFactory)
+    unit = "%"
+    source = "Residents' perception survey"
+    source_url = "https://www.luton.gov.uk/survey"
+    direction = "higher"
+    is_public = True
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    """A town figure for 2024/25 (pass ward= or group= for a breakdown)."""
+
+    class Meta:
+        model = "taskforce.IndicatorValue"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    period_label = "2024/25"
+    period_start = datetime.date(2024, 4, 1)
+    period_end = datetime.date(2025, 3, 31)
+    value = 84
+    sample_size = 1200
+
+
+# --- Taskforce progress reports (tests/taskforce/test_reports.py) -------------------------------
+
+
+class ProgressReportFactory(factory.django.DjangoModelFactory):
+    """A draft report for the first quarter of 2026 (publish it through report_publish)."""
+
+    class Meta:
+        model = "taskforce.ProgressReport"
+
+    title = factory.Sequence(lambda n: f"Progress report {n + 1}")
+    slug = factory.Sequence(lambda n: f"progress-report-{n + 1}")
+    version = 1
+    period_start = datetime.date(2026, 1, 1)
+    period_end = datetime.date(2026, 3, 31)
+    summary = "What the taskforce did this quarter."
+
+
+class ReportSectionFactory(factory.django.DjangoModelFactory):
+    """A narrative section at the end of its report."""
+
+    class Meta:
+        model = "taskforce.ReportSection"
+
+    report = factory.SubFactory(ProgressReportFactory)
+    position = factory.Sequence(lambda n: n)
+    kind = "narrative"
+    heading = factory.Sequence(lambda n: f"Section {n + 1}")
+    body = "The taskforce met four times."
