@@ -11,9 +11,12 @@ class TaskforceConfig(AppConfig):
         from luton2040.notifications import subscriptions
 
         from . import kinds
+        from .selectors.tracker import public_actions
 
         kinds.register_kinds()
-        subscriptions.register_followable("taskforce.action")
+        # Only public, published actions: an internal action's title must not leak through the
+        # follow form.
+        subscriptions.register_followable("taskforce.action", followable=public_actions)
         subscriptions.register_topic(
             slug=kinds.REPORTS_TOPIC, label=_("Taskforce progress reports")
         )
