@@ -58,6 +58,7 @@ bench: install assets migrate
 	$(WITH_DB) $(PY) bench/run.py $(BENCH_ARGS)
 	$(WITH_DB) $(PY) bench/notifications_fanout.py --count 10000 --concurrency 2 $(FANOUT_ARGS)
 	$(WITH_DB) $(PY) bench/hubs_directory.py $(DIRECTORY_ARGS)
+	$(WITH_DB) $(PY) bench/taskforce_tracker.py $(TASKFORCE_ARGS)
 
 db-stop:
 	$(PY) -m luton2040.devdb stop

@@ -119,7 +119,9 @@ def outcome_summaries(*, outcomes: Iterable[Outcome]) -> dict[int, OutcomeSummar
         public_actions()
         .filter(outcomes__in=ids)
         .values("outcomes", "status__summary_group")
-        .annotate(count=Count("pk", distinct=True))
+        # Grouped by outcome, each action appears once per group (the M2M link is unique), so
+        # a plain count is exact; DISTINCT would only add a sort (measured ~20% of the query).
+        .annotate(count=Count("pk"))
         .order_by()
     )
     for row in rows:

@@ -22,7 +22,19 @@ from hubs.models import (
 )
 from luton2040.accounts.models import User
 from luton2040.accounts.roles import Role
-from taskforce.models import Commitment, Outcome, Priority
+from taskforce.models import (
+    Action,
+    ActionUpdate,
+    Commitment,
+    Evidence,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    Outcome,
+    Priority,
+    ProgressReport,
+    ReportSection,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +55,14 @@ def _counts() -> dict[str, int]:
         "exceptions": ScheduleException.objects.count(),
         "attributes": Attribute.objects.count(),
         "reports": ListingReport.objects.count(),
+        "actions": Action.objects.count(),
+        "action updates": ActionUpdate.objects.count(),
+        "milestones": Milestone.objects.count(),
+        "evidence": Evidence.objects.count(),
+        "indicators": Indicator.objects.count(),
+        "indicator values": IndicatorValue.objects.count(),
+        "progress reports": ProgressReport.objects.count(),
+        "report sections": ReportSection.objects.count(),
     }
 
 
@@ -109,6 +129,14 @@ def test_scale_multiplies_the_generated_data(settings) -> None:  # type: ignore[
     generated = Service.objects.filter(slug__startswith="demo-generated-")
     assert all(name.endswith("(demo)") for name in generated.values_list("name", flat=True))
     assert Attribute.objects.filter(service__in=generated, link_type="category").count() == 50
+    assert large["actions"] == small["actions"] + 50
+    assert large["action updates"] == small["action updates"] + 500
+    assert large["indicators"] == small["indicators"]  # like the vocabulary, not scaled
+    generated_actions = Action.objects.filter(reference__startswith="DEMO-G")
+    assert generated_actions.filter(outcomes__isnull=True).count() == 0
+    assert all(
+        title.endswith("(demo)") for title in generated_actions.values_list("title", flat=True)
+    )
 
 
 def test_seed_demo_fills_the_directory_with_labelled_luton_listings(settings) -> None:  # type: ignore[no-untyped-def]
@@ -158,3 +186,78 @@ def test_seed_demo_fills_the_directory_with_labelled_luton_listings(settings) ->
         user__email="editor@demo.example.org"
     ).organisation
     assert editor_organisation.services.count() >= 3
+
+
+def test_seed_demo_gives_the_taskforce_a_believable_labelled_year_of_work(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+
+    actions = Action.objects.all()
+    assert 18 <= actions.count() <= 25
+    # Demo data says so: references, titles, milestones and update notes.
+    assert all(ref.startswith("DEMO-") for ref in actions.values_list("reference", flat=True))
+    assert all("(demo)" in title for title in actions.values_list("title", flat=True))
+    assert not Milestone.objects.exclude(title__endswith="(demo)")
+    assert not ActionUpdate.objects.exclude(body__endswith="(demo)")
+    # Every Empowered Community outcome has published, public work to show.
+    public = actions.filter(review="published", visibility="public")
+    for outcome in Outcome.objects.all():
+        assert public.filter(outcomes=outcome).exists(), outcome
+    assert set(actions.values_list("status__slug", flat=True)) == {
+        "planned",
+        "in-progress",
+        "at-risk",
+        "delayed",
+        "done",
+        "stopped",
+    }
+    assert actions.filter(visibility="internal").count() == 1
+    assert actions.filter(review="submitted").count() == 1
+    assert actions.filter(review="draft").count() == 1
+    assert actions.filter(parent__isnull=False).count() >= 3
+    assert actions.exclude(wards=None).exists() and actions.exclude(groups=None).exists()
+    assert actions.filter(lead_member__email="taskforce@demo.example.org").exists()
+    assert actions.filter(lead_member__email="lead@demo.example.org").exists()
+    assert actions.filter(lead_member=None).exclude(lead_organisation="").exists()
+    # Timelines: 2-6 published updates per published action, with changes recorded.
+    for action in public:
+        assert 2 <= action.updates.filter(review="published").count() <= 6, action
+        assert action.last_update_at is not None
+    assert ActionUpdate.objects.filter(status_before__isnull=False).exists()
+    assert ActionUpdate.objects.filter(progress_after__isnull=False).exists()
+    assert ActionUpdate.objects.filter(review="submitted").count() == 1  # for the lead
+    assert Evidence.objects.count() >= 2
+    assert all(
+        url.startswith("https://example.org/demo/")
+        for url in Evidence.objects.values_list("url", flat=True)
+    )
+    assert not Evidence.objects.exclude(file="")
+
+    # The real published figure is the perception indicator's first value.
+    perception = Indicator.objects.get(
+        name="Residents who say their neighbourhood is a good place to live"
+    )
+    town = perception.values.filter(ward=None, group=None)
+    assert [str(v.value) for v in town] == ["84.00"]
+    assert perception.unit == "%" and perception.direction == "higher"
+    assert perception.source == "Luton residents' perception survey"
+    # Every invented figure says so, and invented indicators are named as demo.
+    assert not IndicatorValue.objects.exclude(pk=town.get().pk).exclude(notes__icontains="demo")
+    demo_indicators = Indicator.objects.exclude(pk=perception.pk)
+    assert demo_indicators.count() == 3
+    assert all(i.name.endswith("(demo)") for i in demo_indicators)
+    for indicator in demo_indicators:
+        assert indicator.values.filter(ward=None, group=None).count() == 4
+    for indicator in Indicator.objects.all():
+        latest = indicator.values.latest("period_start").period_start
+        assert indicator.values.filter(period_start=latest, ward__isnull=False).count() == 20
+        assert indicator.values.filter(period_start=latest, group__isnull=False).exists()
+    assert IndicatorValue.objects.filter(sample_size__lt=10).exists()  # suppression shows
+
+    # One published report, its data blocks frozen by the reports service.
+    report = ProgressReport.objects.get()
+    assert report.status == "published" and report.published_at is not None
+    assert "(demo)" in report.title
+    kinds = set(report.sections.values_list("kind", flat=True))
+    assert kinds == {"narrative", "actions-by-outcome"}
+    assert report.sections.get(kind="actions-by-outcome").snapshot
