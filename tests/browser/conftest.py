@@ -319,6 +319,10 @@ def assert_no_axe_violations(page: Page, *, disabled: dict[str, str] | None = No
 
 # --- Keyboard -------------------------------------------------------------------------------
 
+# How many Tab presses tab_to allows before it gives up: enough for a page's header, navigation
+# and an ordinary form. Long forms (every ward a checkbox, a service's many fields) pass more.
+TAB_LIMIT = 60
+
 _FOCUSED = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
@@ -352,7 +356,9 @@ def start_from_top(page: Page) -> None:
     )
 
 
-def tab_to(page: Page, selector: str, *, backwards: bool = False, max_presses: int = 60) -> int:
+def tab_to(
+    page: Page, selector: str, *, backwards: bool = False, max_presses: int = TAB_LIMIT
+) -> int:
     """Press Tab (Shift+Tab) until the focused element matches `selector`; return the presses."""
     key = "Shift+Tab" if backwards else "Tab"
     trail = []
@@ -365,6 +371,70 @@ def tab_to(page: Page, selector: str, *, backwards: bool = False, max_presses: i
         f"{selector!r} never received focus after {max_presses} x {key} on {page.url}; "
         f"focus went through: {trail[:20]}"
     )
+
+
+def press_enter_and_wait(page: Page) -> None:
+    """Press Enter on the focused control and wait for the page it leads to.
+
+    Enter on a link follows it; Enter on a button, or in a text field, sends the form it
+    belongs to. Either way a new document loads, and the test carries on only once it has.
+    """
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def press_enter_on(page: Page, selector: str, *, max_presses: int = TAB_LIMIT) -> None:
+    """Tab forwards to `selector`, press Enter on it and wait for the page it leads to.
+
+    Pass a larger `max_presses` for long forms, where the control sits beyond TAB_LIMIT stops.
+    """
+    tab_to(page, selector, max_presses=max_presses)
+    press_enter_and_wait(page)
+
+
+# --- Forms with errors ----------------------------------------------------------------------
+
+# A wait_for_function expression: true once keyboard focus is inside the GOV.UK error summary,
+# which GOV.UK Frontend focuses when a page with errors loads.
+FOCUS_IN_ERROR_SUMMARY = (
+    "() => document.activeElement && document.activeElement.closest('.govuk-error-summary')"
+)
+
+
+def expect_bad_request(page: Page) -> None:
+    """A form sent back with errors answers 400: check that this, and nothing else, is what the
+    page watch saw, and clear it so the test does not fail at teardown.
+
+    Chromium may also log "Failed to load resource: ... status of 400" for the document (for
+    some documents and not others), a moment after the page loads: the short wait lets it
+    arrive, and that line is allowed only when it is about this same page.
+    """
+    page.wait_for_timeout(250)
+    problems = page_problems(page)
+    assert problems[:1] == [f"HTTP 400 for document {page.url}"], problems
+    for extra in problems[1:]:
+        assert (
+            extra.startswith(
+                "console error: Failed to load resource: the server responded with a status of 400"
+            )
+            and f"({page.url}:" in extra
+        ), problems
+
+
+def follow_error_summary_to(page: Page, selector: str) -> None:
+    """Follow the GOV.UK error summary's first link to the field in error, by keyboard.
+
+    Waits for the error summary to have focus and checks the title starts "Error:"; the first
+    link must be the next Tab stop and point at `selector` (href "#id_..."), and Enter on it
+    must put focus on that field.
+    """
+    page.wait_for_function(FOCUS_IN_ERROR_SUMMARY)
+    assert page.title().startswith("Error:"), page.title()
+    page.keyboard.press("Tab")
+    link = focused(page)
+    assert link and link["tag"] == "a" and link["href"] == selector, link
+    page.keyboard.press("Enter")
+    assert focus_matches(page, selector), focused(page)
 
 
 # --- Personas -------------------------------------------------------------------------------

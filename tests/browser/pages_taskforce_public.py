@@ -77,7 +77,7 @@ def tracker_data(request: object) -> dict[str, str]:
     )
 
     today = timezone.localdate()
-    voice = OutcomeFactory(short_name="Resident voice", slug="resident-voice")
+    voice = OutcomeFactory(number=1, short_name="Resident voice", slug="resident-voice")
     OutcomeFactory(short_name="Thriving neighbourhoods", slug="thriving-neighbourhoods")
     warm = ActionFactory(
         title="Warm spaces in every ward",

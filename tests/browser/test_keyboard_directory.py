@@ -10,13 +10,15 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
-from .conftest import assert_no_axe_violations, assert_page_clean, start_from_top, tab_to, visit
+from .conftest import (
+    assert_no_axe_violations,
+    assert_page_clean,
+    press_enter_and_wait,
+    start_from_top,
+    tab_to,
+    visit,
+)
 from .pages_hubs_public import directory
-
-
-def press_enter_and_wait(page: Page) -> None:
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 def test_search_filter_open_and_shortlist_by_keyboard(

@@ -15,9 +15,11 @@ from luton2040.accounts.models import User
 
 from ..factories import editable_service
 from .conftest import (
+    FOCUS_IN_ERROR_SUMMARY,
     assert_no_axe_violations,
     assert_page_clean,
     focus_matches,
+    press_enter_on,
     sign_in,
     start_from_top,
     tab_to,
@@ -33,12 +35,6 @@ def _replace_by_keyboard(page: Page, selector: str, text: str) -> None:
     page.keyboard.type(text)
 
 
-def _press_enter_on(page: Page, selector: str) -> None:
-    tab_to(page, selector, max_presses=LONG_FORM)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-
 def test_editor_changes_opening_hours_and_staff_approve(
     new_context: Callable[..., BrowserContext],
     live_server: Any,
@@ -51,7 +47,11 @@ def test_editor_changes_opening_hours_and_staff_approve(
     sign_in(editor_page.context, org_editor, live_server.url)
     visit(editor_page, reverse("hubs:manage"))
     start_from_top(editor_page)
-    _press_enter_on(editor_page, f'a[href="{reverse("hubs:service-edit", args=[service.slug])}"]')
+    press_enter_on(
+        editor_page,
+        f'a[href="{reverse("hubs:service-edit", args=[service.slug])}"]',
+        max_presses=LONG_FORM,
+    )
     assert_no_axe_violations(editor_page)
 
     # Closing before opening without "past midnight": the error summary takes focus.
@@ -59,10 +59,8 @@ def test_editor_changes_opening_hours_and_staff_approve(
     _replace_by_keyboard(editor_page, "#id_schedules-0-byday", "SA")
     _replace_by_keyboard(editor_page, "#id_schedules-0-opens_at", "09:30")
     _replace_by_keyboard(editor_page, "#id_schedules-0-closes_at", "08:00")
-    _press_enter_on(editor_page, "#send-for-review")
-    editor_page.wait_for_function(
-        "() => document.activeElement && document.activeElement.closest('.govuk-error-summary')"
-    )
+    press_enter_on(editor_page, "#send-for-review", max_presses=LONG_FORM)
+    editor_page.wait_for_function(FOCUS_IN_ERROR_SUMMARY)
     assert editor_page.title().startswith("Error:"), editor_page.title()
     assert_no_axe_violations(editor_page)
     editor_page.keyboard.press("Tab")
@@ -71,7 +69,7 @@ def test_editor_changes_opening_hours_and_staff_approve(
     assert editor_page.input_value("#id_schedules-0-byday") == "SA"  # what was typed is kept
     editor_page.keyboard.press("Control+A")
     editor_page.keyboard.type("12:00")
-    _press_enter_on(editor_page, "#send-for-review")
+    press_enter_on(editor_page, "#send-for-review", max_presses=LONG_FORM)
 
     assert "Sent for review" in editor_page.locator("h1").inner_text()
     assert_page_clean(editor_page)
@@ -82,11 +80,15 @@ def test_editor_changes_opening_hours_and_staff_approve(
     sign_in(staff_page.context, staff, live_server.url)
     visit(staff_page, reverse("hubs-staff:review-list"))
     start_from_top(staff_page)
-    _press_enter_on(staff_page, f'a[href="{reverse("hubs-staff:review-detail", args=[edit.pk])}"]')
+    press_enter_on(
+        staff_page,
+        f'a[href="{reverse("hubs-staff:review-detail", args=[edit.pk])}"]',
+        max_presses=LONG_FORM,
+    )
     assert "Changed" in staff_page.locator("main").inner_text()
     assert_no_axe_violations(staff_page)
     start_from_top(staff_page)
-    _press_enter_on(staff_page, "#approve")
+    press_enter_on(staff_page, "#approve", max_presses=LONG_FORM)
     assert_page_clean(staff_page)
 
     schedule = Schedule.objects.get(service=service)

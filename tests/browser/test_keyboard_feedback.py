@@ -30,9 +30,11 @@ from ..factories import ListingReportFactory, ServiceFactory
 from .conftest import (
     assert_no_axe_violations,
     assert_page_clean,
+    expect_bad_request,
     focus_matches,
     focused,
-    page_problems,
+    follow_error_summary_to,
+    press_enter_on,
     sign_in,
     start_from_top,
     tab_to,
@@ -40,52 +42,10 @@ from .conftest import (
 )
 
 IMPORT_SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "directory-import-sample.csv"
-FOCUS_IN_ERROR_SUMMARY = (
-    "() => document.activeElement && document.activeElement.closest('.govuk-error-summary')"
-)
 
 
 def path_of(page: Page) -> str:
     return urlsplit(page.url).path
-
-
-def press_enter_and_wait(page: Page) -> None:
-    """Press Enter on the focused control and wait for the page it leads to."""
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-
-def press_enter_on(page: Page, selector: str) -> None:
-    tab_to(page, selector)
-    press_enter_and_wait(page)
-
-
-def expect_bad_request(page: Page) -> None:
-    """A form sent back with errors answers 400: check that this, and nothing else, is what the
-    page watch saw. Chromium may also log a console line about the 400 (it does for some
-    documents and not others), a moment after the page loads; that line is allowed."""
-    page.wait_for_timeout(250)
-    problems = page_problems(page)
-    assert problems[:1] == [f"HTTP 400 for document {page.url}"], problems
-    for extra in problems[1:]:
-        assert (
-            extra.startswith(
-                "console error: Failed to load resource: the server responded with a status of 400"
-            )
-            and f"({page.url}:" in extra
-        ), problems
-
-
-def follow_error_summary_to(page: Page, selector: str) -> None:
-    """The GOV.UK error summary has focus; its first link is the next Tab stop, and following
-    it puts focus on the field in error."""
-    page.wait_for_function(FOCUS_IN_ERROR_SUMMARY)
-    assert page.title().startswith("Error:"), page.title()
-    page.keyboard.press("Tab")
-    link = focused(page)
-    assert link and link["tag"] == "a" and link["href"] == selector, link
-    page.keyboard.press("Enter")
-    assert focus_matches(page, selector), focused(page)
 
 
 def choose_radio(page: Page, name: str, value: str) -> None:

@@ -20,17 +20,12 @@ from .conftest import (
     assert_page_clean,
     focus_matches,
     focused,
+    press_enter_on,
     sign_in,
     start_from_top,
     tab_to,
     visit,
 )
-
-
-def press_enter_on(page: Page, selector: str) -> None:
-    tab_to(page, selector)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 def choose_radio(page: Page, name: str, value: str) -> None:

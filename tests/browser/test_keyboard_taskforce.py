@@ -19,17 +19,14 @@ from taskforce.models import Action
 from ..factories import OutcomeFactory
 from .conftest import (
     assert_no_axe_violations,
+    expect_bad_request,
     focus_matches,
-    focused,
-    page_problems,
+    follow_error_summary_to,
+    press_enter_on,
     sign_in,
     start_from_top,
     tab_to,
     visit,
-)
-
-FOCUS_IN_ERROR_SUMMARY = (
-    "() => document.activeElement && document.activeElement.closest('.govuk-error-summary')"
 )
 
 
@@ -37,18 +34,8 @@ def _path(page: Page) -> str:
     return urlsplit(page.url).path
 
 
-def _press_enter_on(page: Page, selector: str) -> None:
-    tab_to(page, selector, max_presses=200)  # the action form is long: every ward is a box
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-
-def _expect_bad_request(page: Page) -> None:
-    page.wait_for_timeout(250)
-    problems = page_problems(page)
-    assert problems[:1] == [f"HTTP 400 for document {page.url}"], problems
-    for extra in problems[1:]:
-        assert extra.startswith("console error: Failed to load resource"), problems
+# The action form is long: every ward is a checkbox.
+LONG_FORM = 200
 
 
 def test_member_adds_and_submits_an_action_and_a_lead_publishes_it(
@@ -62,20 +49,14 @@ def test_member_adds_and_submits_an_action_and_a_lead_publishes_it(
     sign_in(page.context, taskforce_member, live_server.url)
     visit(page, reverse("taskforce:my-actions"))
     start_from_top(page)
-    _press_enter_on(page, "#new-action")
+    press_enter_on(page, "#new-action", max_presses=LONG_FORM)
     assert _path(page) == reverse("taskforce:action-create")
 
     # Saved with nothing typed: the error summary takes focus and leads to the title.
     start_from_top(page)
-    _press_enter_on(page, "#save-action")
-    _expect_bad_request(page)
-    page.wait_for_function(FOCUS_IN_ERROR_SUMMARY)
-    assert page.title().startswith("Error:"), page.title()
-    page.keyboard.press("Tab")
-    link = focused(page)
-    assert link and link["tag"] == "a" and link["href"] == "#id_title", link
-    page.keyboard.press("Enter")
-    assert focus_matches(page, "#id_title"), focused(page)
+    press_enter_on(page, "#save-action", max_presses=LONG_FORM)
+    expect_bad_request(page)
+    follow_error_summary_to(page, "#id_title")
     assert_no_axe_violations(page)
 
     page.keyboard.type("Warm spaces in every ward")
@@ -83,14 +64,14 @@ def test_member_adds_and_submits_an_action_and_a_lead_publishes_it(
     page.keyboard.type("Open warm, welcoming spaces this winter.")
     tab_to(page, "#id_outcomes_0")
     page.keyboard.press("Space")
-    _press_enter_on(page, "#save-action")
+    press_enter_on(page, "#save-action", max_presses=LONG_FORM)
 
     action = Action.objects.get()
     assert action.review == Action.Review.DRAFT
     assert _path(page) == reverse("taskforce:action-edit", kwargs={"reference": action.reference})
 
     start_from_top(page)
-    _press_enter_on(page, "#submit-action")
+    press_enter_on(page, "#submit-action", max_presses=LONG_FORM)
     assert _path(page) == reverse("taskforce:my-actions")
     assert "is waiting for review" in page.inner_text("main")
     action.refresh_from_db()
@@ -102,12 +83,12 @@ def test_member_adds_and_submits_an_action_and_a_lead_publishes_it(
     visit(lead_page, reverse("taskforce:review-queue"))
     start_from_top(lead_page)
     review_path = reverse("taskforce:action-review", kwargs={"reference": action.reference})
-    _press_enter_on(lead_page, f'a[href="{review_path}"]')
+    press_enter_on(lead_page, f'a[href="{review_path}"]', max_presses=LONG_FORM)
     assert _path(lead_page) == review_path
     tab_to(lead_page, "#id_decision_0")
     lead_page.keyboard.press("Space")
     assert focus_matches(lead_page, "#id_decision_0:checked")
-    _press_enter_on(lead_page, "#send-review")
+    press_enter_on(lead_page, "#send-review", max_presses=LONG_FORM)
     assert _path(lead_page) == reverse("taskforce:review-queue")
     assert "is published" in lead_page.inner_text("main")
     action.refresh_from_db()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext
 
 from luton2040.accounts.models import User
 from luton2040.notifications.models import Subscription
@@ -16,17 +16,13 @@ from taskforce.models import Action
 from .conftest import (
     assert_no_axe_violations,
     assert_page_clean,
+    press_enter_and_wait,
     sign_in,
     start_from_top,
     tab_to,
     visit,
 )
 from .pages_taskforce_public import tracker_data
-
-
-def press_enter_and_wait(page: Page) -> None:
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 def test_filter_the_tracker_open_an_action_and_follow_it_by_keyboard(
