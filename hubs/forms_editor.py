@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from luton2040.formsets import OptionalRowsFormSet
+
 from .models import Location, Organisation, Schedule, Service, TaxonomyTerm
 from .services.review import ADDRESS_FIELDS, SERVICE_FIELDS, SERVICE_TERM_KINDS, Snapshot
 
@@ -75,23 +77,6 @@ def _from_iso(value: str | None) -> datetime.date | None:
 
 def _from_hhmm(value: str | None) -> datetime.time | None:
     return datetime.time.fromisoformat(value) if value else None
-
-
-class OptionalRowsFormSet(BaseFormSet):  # type: ignore[type-arg]
-    """Every row may be left blank (and is then dropped); shown with the saved rows plus a few
-    blank ones. Saved rows are passed as `initial` only when unbound, so a bound row counts
-    as filled in whenever it has anything typed in it."""
-
-    def initial_form_count(self) -> int:
-        return 0
-
-    def total_form_count(self) -> int:
-        if self.is_bound:
-            return super().total_form_count()
-        return len(self.initial or []) + self.extra
-
-    def filled_rows(self) -> list[dict[str, Any]]:
-        return [form.cleaned_data for form in self.forms if form.cleaned_data]
 
 
 # --- Opening times ---------------------------------------------------------------------------

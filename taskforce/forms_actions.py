@@ -14,11 +14,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.forms import BaseFormSet, formset_factory
+from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from luton2040.accounts.models import User
 from luton2040.accounts.roles import Role
+from luton2040.formsets import OptionalRowsFormSet
 from luton2040.places.models import Ward
 
 from .models import Action, ActionStatus, Commitment, Outcome, PopulationGroup
@@ -43,21 +44,6 @@ def _date_field(label: Any, *, required: bool = False) -> forms.DateField:
             "required": _("Enter a date, for example 31/3/2026"),
         },
     )
-
-
-class OptionalRowsFormSet(BaseFormSet):  # type: ignore[type-arg]
-    """Every row may be left blank (and is then dropped)."""
-
-    def initial_form_count(self) -> int:
-        return 0
-
-    def total_form_count(self) -> int:
-        if self.is_bound:
-            return super().total_form_count()
-        return len(self.initial or []) + self.extra
-
-    def filled_rows(self) -> list[dict[str, Any]]:
-        return [form.cleaned_data for form in self.forms if form.cleaned_data]
 
 
 # --- Actions ---------------------------------------------------------------------------------
