@@ -11,7 +11,7 @@ and the counts beside each option stay right.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,11 +24,9 @@ from django.db.models import (
     Exists,
     Expression,
     F,
-    FloatField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
 from django.db.models.functions import Cos, Power, Radians, Sqrt
@@ -43,6 +41,7 @@ from .models import (
     Attribute,
     Language,
     Location,
+    Organisation,
     Schedule,
     ScheduleException,
     Service,
@@ -111,21 +110,6 @@ def distance_km_expression(latitude: float, longitude: float, prefix: str = "") 
     return Sqrt(Power(x, 2) + Power(y, 2)) * Value(EARTH_RADIUS_KM)
 
 
-def nearest_place_km(latitude: float, longitude: float) -> Subquery:
-    """The distance to the nearest place a service runs at, as a correlated subquery."""
-    places = (
-        Location.objects.filter(
-            service_at_locations__service=OuterRef("pk"),
-            latitude__isnull=False,
-            longitude__isnull=False,
-        )
-        .annotate(km=distance_km_expression(latitude, longitude))
-        .order_by("km")
-        .values("km")[:1]
-    )
-    return Subquery(places, output_field=FloatField())
-
-
 def when_q(option: str, *, moment: dt.datetime) -> Q:
     """The condition for one "when" option, as a ``pk IN`` subquery."""
     services = Service.objects.all()
@@ -142,6 +126,16 @@ def when_q(option: str, *, moment: dt.datetime) -> Q:
     return Q(pk__in=services.values("pk"))
 
 
+class IdArray(str):
+    """A list of ids written once as a PostgreSQL array literal ("{1,2,3}"). psycopg writes a
+    Python list out element by element in Python on every query: ~20 ms a search for the four
+    "when" sets; the literal is built once, cached with the set, and sent as one string."""
+
+    @classmethod
+    def of(cls, ids: Iterable[int]) -> IdArray:
+        return cls("{" + ",".join(str(int(pk)) for pk in ids) + "}")
+
+
 class AnyOf(Expression):
     """``column = ANY(ids)``: a filter on a list of ids passed as ONE array parameter (an
     ``__in`` with thousands of ids compiles a placeholder each, and is re-parsed every time)."""
@@ -149,10 +143,10 @@ class AnyOf(Expression):
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, column: str | F, ids: Sequence[int]) -> None:
+    def __init__(self, column: str | F, ids: IdArray | Iterable[int]) -> None:
         super().__init__()
         self.column = F(column) if isinstance(column, str) else column
-        self.ids = list(ids)
+        self.ids = ids if isinstance(ids, IdArray) else IdArray.of(ids)
 
     def get_source_expressions(self) -> list[Any]:
         return [self.column]
@@ -162,32 +156,76 @@ class AnyOf(Expression):
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         sql, params = compiler.compile(self.column)
-        return f"{sql} = ANY(%s::bigint[])", (*params, self.ids)
+        # "+ 0" keeps PostgreSQL from using the array as an index condition (a bitmap index
+        # probe per id: 6 ms for 3,500 ids); as a filter it hashes the array once instead.
+        return f"({sql} + 0) = ANY(%s::bigint[])", (*params, str(self.ids))
 
 
-# How long the "when" id sets are reused. Edits that add or remove schedules, exceptions or
-# places show at once (they change the fingerprint below); an edit to an existing row's times
-# shows within this many seconds.
-OPEN_IDS_SECONDS = 60
+# How long anything worked out from the directory's data is reused (the "when" id sets, the
+# option lists, a search's counts, result order and cards, a hub's day). Adding a row, or saving
+# a service, place, service-at-location or organisation (every editor and import path does),
+# changes ``directory_version`` and so shows at once; a row deleted or changed in place by other
+# means shows within this many seconds.
+DIRECTORY_CACHE_SECONDS = 60
+
+# Tables whose highest id is part of the version: an insert into any of them changes it.
+_VERSION_ID_TABLES = (
+    Service,
+    Location,
+    ServiceAtLocation,
+    Schedule,
+    ScheduleException,
+    Attribute,
+    Language,
+    ServiceArea,
+    TaxonomyTerm,
+    Ward,
+)
+# Tables with an indexed ``last_modified`` (auto_now): saving a row changes the version (a card
+# shows the organisation's name).
+_VERSION_MODIFIED_TABLES = (Service, Location, ServiceAtLocation, Organisation)
 
 
-def _opening_fingerprint() -> str:
-    """Row count and highest id of every table the opening rules read: one cheap query.
+def directory_version() -> str:
+    """A cheap stamp of the directory's data: one query of index-only lookups (~0.3 ms).
 
-    Inserts and deletes change it (ids are never reused, even after a rollback, so a cached set
-    can never be mistaken for another database state's); updates in place are caught by the
-    short ``OPEN_IDS_SECONDS`` instead.
+    The highest id of every table the search reads (ids are never reused, even after a rollback,
+    so a cached answer can never be taken for another state's), and the latest ``last_modified``
+    of services, places, services-at-locations and organisations. No ``count(*)``: that scans
+    the tables (it cost ~5 ms a request), so a bare delete of a row that is not the newest is
+    only caught by ``DIRECTORY_CACHE_SECONDS``.
     """
-    parts = ", ".join(
-        f"(SELECT count(*) || '.' || coalesce(max(id), 0) FROM {model._meta.db_table})"  # noqa: S608
-        for model in (Schedule, ScheduleException, ServiceAtLocation)
-    )
+    parts = [
+        f"(SELECT max(id) FROM {model._meta.db_table})"  # noqa: S608  table names, not input
+        for model in _VERSION_ID_TABLES
+    ] + [
+        f"(SELECT max(last_modified) FROM {model._meta.db_table})"  # noqa: S608
+        for model in _VERSION_MODIFIED_TABLES
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT concat_ws('-', {parts})")
+        # md5: a short key, safe for any cache backend.
+        cursor.execute(f"SELECT md5(concat_ws('-', {', '.join(parts)}))")
         return str(cursor.fetchone()[0])
 
 
-def open_service_ids(moment: dt.datetime) -> dict[str, list[int]]:
+def directory_choices(version: str) -> dict[str, list[tuple[str, str]]]:
+    """The search's option lists (terms, wards, languages), five queries, cached per version:
+    they are the same for every resident."""
+    key = f"hubs:choices:{version}"
+    choices: dict[str, list[tuple[str, str]]] | None = cache.get(key)
+    if choices is None:
+        choices = {
+            "category": term_choices(Taxonomy.Kind.CATEGORY),
+            "programme": term_choices(Taxonomy.Kind.PROGRAMME),
+            "accessibility": term_choices(Taxonomy.Kind.ACCESSIBILITY),
+            "ward": list(Ward.objects.order_by("name").values_list("slug", "name")),
+            "language": language_choices(),
+        }
+        cache.set(key, choices, timeout=DIRECTORY_CACHE_SECONDS)
+    return choices
+
+
+def open_service_ids(moment: dt.datetime, *, version: str) -> dict[str, IdArray]:
     """The ids of the services each "when" option keeps, at ``moment`` (to the minute).
 
     Working them out costs ~300 ms at 10,000 services (each is a nest of EXISTS over the
@@ -197,25 +235,24 @@ def open_service_ids(moment: dt.datetime) -> dict[str, list[int]]:
     Times are whole minutes, so "open now" worked out at the start of the minute is exact.
     """
     local = moment.astimezone(opening.LONDON).replace(second=0, microsecond=0)
-    fingerprint = _opening_fingerprint()
     keys = {
-        "day": f"hubs:open-ids:{local:%Y-%m-%d}:{fingerprint}",
-        "minute": f"hubs:open-ids:{local:%Y-%m-%dT%H:%M}:{fingerprint}",
+        "day": f"hubs:open-ids:{local:%Y-%m-%d}:{version}",
+        "minute": f"hubs:open-ids:{local:%Y-%m-%dT%H:%M}:{version}",
     }
     found = cache.get_many(keys.values())
     options = {"day": ["today", "weekends", "evenings"], "minute": ["now"]}
-    ids: dict[str, list[int]] = {}
+    ids: dict[str, IdArray] = {}
     for part, key in keys.items():
         if key not in found:
             found[key] = {
-                option: sorted(
-                    Service.objects.filter(when_q(option, moment=local)).values_list(
-                        "pk", flat=True
-                    )
+                option: IdArray.of(
+                    Service.objects.filter(when_q(option, moment=local))
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
                 )
                 for option in options[part]
             }
-            cache.set(key, found[key], timeout=OPEN_IDS_SECONDS)
+            cache.set(key, found[key], timeout=DIRECTORY_CACHE_SECONDS)
         ids.update(found[key])
     return ids
 
@@ -355,15 +392,10 @@ class ServiceFilter(django_filters.FilterSet):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.moment = moment or opening.local_now()
-        self._open_ids: dict[str, list[int]] | None = None
+        self._open_ids: dict[str, IdArray] | None = None
+        self._version: str | None = None
         if with_choices:
-            self.set_choices(
-                category=term_choices(Taxonomy.Kind.CATEGORY),
-                programme=term_choices(Taxonomy.Kind.PROGRAMME),
-                accessibility=term_choices(Taxonomy.Kind.ACCESSIBILITY),
-                ward=list(Ward.objects.order_by("name").values_list("slug", "name")),
-                language=language_choices(),
-            )
+            self.set_choices(**directory_choices(self.version))
 
     def set_choices(self, **choices: list[tuple[str, str]]) -> None:
         """Offer these options (the view passes them with counts in the labels)."""
@@ -386,10 +418,9 @@ class ServiceFilter(django_filters.FilterSet):
         return with_name_similarity(queryset, text).filter(keyword_q(text)).annotate(rank=rank)
 
     def filter_near(self, queryset: QuerySet[Service], name: str, value: str) -> QuerySet:
-        place = getattr(self.form, "place", None)
-        if place is None or place.latitude is None or place.longitude is None:
-            return queryset
-        return queryset.annotate(distance_km=nearest_place_km(place.latitude, place.longitude))
+        # A postcode narrows nothing: it orders, nearest first, and the search statement
+        # (selectors.directory._facet_counts) works the distances out for the matches only.
+        return queryset
 
     def filter_category(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         return queryset.filter(term_q(Taxonomy.Kind.CATEGORY, value)) if value else queryset
@@ -428,11 +459,18 @@ class ServiceFilter(django_filters.FilterSet):
         self.is_valid()
         return getattr(self.form, "cleaned_data", {})
 
-    def open_ids(self) -> dict[str, list[int]]:
+    @property
+    def version(self) -> str:
+        """``directory_version()``, asked once per request."""
+        if self._version is None:
+            self._version = directory_version()
+        return self._version
+
+    def open_ids(self) -> dict[str, IdArray]:
         """The services each "when" option keeps, worked out once per request (the filter and
         the counts share them)."""
         if self._open_ids is None:
-            self._open_ids = open_service_ids(self.moment)
+            self._open_ids = open_service_ids(self.moment, version=self.version)
         return self._open_ids
 
     def apply(

@@ -234,6 +234,8 @@ class ServiceAtLocation(OpenReferralRecord):
     class Meta:
         verbose_name = _("service at a location")
         verbose_name_plural = _("services at locations")
+        # The directory version reads max(last_modified) on every search.
+        indexes = [models.Index(fields=["last_modified"], name="hubs_sal_last_modified")]
         constraints = [
             models.UniqueConstraint(fields=["service", "location"], name="hubs_sal_unique"),
         ]
@@ -365,6 +367,11 @@ class Language(OpenReferralRecord):
     class Meta:
         verbose_name = _("language spoken")
         verbose_name_plural = _("languages spoken")
+        # The language counts join from the matching services (or their places): index-only.
+        indexes = [
+            models.Index(fields=["service", "code"], name="hubs_language_service_code"),
+            models.Index(fields=["location", "code"], name="hubs_language_location_code"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -413,6 +420,8 @@ class ServiceArea(OpenReferralRecord):
     class Meta:
         verbose_name = _("service area")
         verbose_name_plural = _("service areas")
+        # The ward counts join from the matching services: index-only.
+        indexes = [models.Index(fields=["service", "ward"], name="hubs_servicearea_service_ward")]
 
     def __str__(self) -> str:
         return self.name

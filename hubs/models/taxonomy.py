@@ -115,6 +115,10 @@ class Attribute(OpenReferralRecord):
     class Meta:
         verbose_name = _("attribute")
         verbose_name_plural = _("attributes")
+        # The type-of-help and programme counts join from the matching services: index-only.
+        indexes = [
+            models.Index(fields=["service", "taxonomy_term"], name="hubs_attribute_service_term")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(

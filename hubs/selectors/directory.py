@@ -1,13 +1,17 @@
 """Reads for the resident directory: search with facet counts, hub and service pages, shortlist.
 
-Every list here costs a fixed number of queries: filters are subqueries, counts are one grouped
-query per facet, and what a card shows (places, times, programme tags) comes from prefetches
-that ``hubs.opening`` reads without touching the database.
+Every list here costs a fixed number of queries: filters are subqueries, every count and the
+order of the results come from one statement, and what a card shows (places, times, programme
+tags) comes from prefetches that ``hubs.opening`` reads without touching the database. What is
+the same for every resident is cached under ``filters.directory_version()`` (see
+``DIRECTORY_CACHE_SECONDS`` for how fresh it stays).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 import uuid as uuid_module
 from collections.abc import Iterable, Sequence
@@ -15,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -30,6 +35,8 @@ from luton2040.places.postcodes import PostcodeResult, distance_km
 from .. import opening
 from ..filters import (
     ACCESS_CHOICES,
+    DIRECTORY_CACHE_SECONDS,
+    EARTH_RADIUS_KM,
     NO_REFERRAL,
     WHEN_CHOICES,
     AnyOf,
@@ -62,22 +69,6 @@ def is_stale(assured_date: dt.date | None, *, today: dt.date) -> bool:
 
 
 # --- search ------------------------------------------------------------------------------------
-
-
-def service_search(*, filters: ServiceFilter) -> QuerySet[Service]:
-    """Listed services narrowed by the valid filters; nearest first with a postcode, else best
-    match first with words, else by name."""
-    services = filters.apply(Service.objects.listed())
-    cleaned = filters.cleaned()
-    if cleaned.get("postcode") and getattr(filters.form, "place", None) is not None:
-        services = services.order_by(
-            "distance_km", "name"
-        )  # nulls (no place) sort last in PostgreSQL
-    elif cleaned.get("q", "").strip():
-        services = services.order_by("-rank", "name")
-    else:
-        services = services.order_by("name")
-    return services
 
 
 @dataclass(frozen=True)
@@ -149,11 +140,35 @@ FROM (
     WHERE s.f_category AND s.f_programme AND s.f_ward AND s.f_language
 ) c
 CROSS JOIN LATERAL (VALUES ('', '', c.total), {flag_rows}) AS flag (facet, value, n)
+UNION ALL
+SELECT 'order', (row_number() OVER (ORDER BY {order}))::text, o.id
+FROM (
+    SELECT s.id, s.name, {rank} AS rank, min({km}) AS km
+    FROM s
+    {near_join}
+    WHERE s.f_category AND s.f_programme AND s.f_ward AND s.f_language
+    GROUP BY s.id, s.name{rank_group}
+) o
 """
 
+# Distance from the resident's point to a place, as ``filters.distance_km_expression`` works it
+# out (equirectangular); a service's distance is its nearest place's, and one with no place on
+# the map sorts last.
+_NEAR_JOIN = """
+    LEFT JOIN {sal} near_sal ON near_sal.service_id = s.id
+    LEFT JOIN {location} near ON near.id = near_sal.location_id
+        AND near.latitude IS NOT NULL AND near.longitude IS NOT NULL
+"""
+_KM_SQL = (
+    "sqrt(power(radians(near.longitude - %(lon)s) * cos(radians((near.latitude + %(lat)s) / 2.0)),"
+    " 2) + power(radians(near.latitude - %(lat)s), 2)) * %(earth_radius)s"
+)
 
-def _facet_counts(filters: ServiceFilter) -> dict[tuple[str, str], int]:
-    """(facet, option value) -> how many services choosing it would show; one query."""
+
+def _facet_counts(filters: ServiceFilter) -> tuple[dict[tuple[str, str], int], list[int]]:
+    """(facet, option value) -> how many services choosing it would show, and the ids of every
+    service the search finds, in the order shown: nearest first with a postcode, else best
+    match first with words, else by name. One query."""
     from luton2040.places.models import Ward
 
     from ..models import ServiceArea
@@ -174,11 +189,16 @@ def _facet_counts(filters: ServiceFilter) -> dict[tuple[str, str], int]:
     }
     for n, option in enumerate(options):
         flags[f"o_{n}"] = columns[option]
+    place = getattr(filters.form, "place", None)
+    near = place is not None and place.latitude is not None and place.longitude is not None
+    words = bool(" ".join(str(filters.cleaned().get("q") or "").split()))
+    # The keyword filter annotates ``rank``; the order needs it and the name from ``s``.
+    sort_columns = ["name", "rank"] if words else ["name"]
     core = (
         filters.apply(Service.objects.listed(), without=EITHER_OF)
         .order_by()
         .annotate(**flags)
-        .values_list("pk", *flags)
+        .values_list("pk", *flags, *sort_columns)
     )
     core_sql, core_params = core.query.sql_with_params()
     tables = {
@@ -201,9 +221,15 @@ def _facet_counts(filters: ServiceFilter) -> dict[tuple[str, str], int]:
         lambda match: "%%" if match.group(1) == "%" else f"%(core_{next(numbers)})s",
         core_sql,
     )
+    order = ["o.km", "o.name"] if near else ["o.rank DESC", "o.name"] if words else ["o.name"]
     sql = _FACET_COUNTS_SQL.format(
-        columns=", ".join(["id", *flags]),
+        columns=", ".join(["id", *flags, *sort_columns]),
         core=core_sql,
+        order=", ".join([*order, "o.id"]),
+        rank="s.rank" if words else "0.0",
+        rank_group=", s.rank" if words else "",
+        km=_KM_SQL if near else "NULL::float",
+        near_join=_NEAR_JOIN.format(**tables) if near else "",
         flag_counts=", ".join(
             f"count(*) FILTER (WHERE s.o_{n}) AS o_{n}" for n in range(len(options))
         ),
@@ -218,11 +244,20 @@ def _facet_counts(filters: ServiceFilter) -> dict[tuple[str, str], int]:
         "programme": Taxonomy.Kind.PROGRAMME.value,
         "accessibility": Taxonomy.Kind.ACCESSIBILITY.value,
     }
+    if near and place is not None:
+        params |= {"lat": place.latitude, "lon": place.longitude, "earth_radius": EARTH_RADIUS_KM}
     for n, (facet, value) in enumerate(options):
         params[f"facet_{n}"], params[f"value_{n}"] = facet, value
+    counts: dict[tuple[str, str], int] = {}
+    ranked: list[tuple[int, int]] = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {(facet, value): n for facet, value, n in cursor.fetchall()}
+        for facet, value, n in cursor.fetchall():
+            if facet == "order":
+                ranked.append((int(value), n))
+            else:
+                counts[(facet, value)] = n
+    return counts, [pk for _position, pk in sorted(ranked)]
 
 
 @dataclass(frozen=True)
@@ -231,15 +266,14 @@ class SearchCounts:
     facets: dict[str, list[FacetOption]]
 
 
-def service_facets(*, filters: ServiceFilter) -> SearchCounts:
+def _search_counts(filters: ServiceFilter, counts: dict[tuple[str, str], int]) -> SearchCounts:
     """How many services the search finds, and each facet's options with how many services
-    each would show: one query in all.
+    each would show.
 
     "Either of" facets (type of help, programme, ward, language) count as if their own choice
     were cleared, so a resident sees what choosing another option would give; "all of" facets
     (when, good to know, accessibility) count within the current results.
     """
-    counts = _facet_counts(filters)
     kinds = {
         "category": Taxonomy.Kind.CATEGORY.value,
         "programme": Taxonomy.Kind.PROGRAMME.value,
@@ -257,6 +291,82 @@ def service_facets(*, filters: ServiceFilter) -> SearchCounts:
             FacetOption(value, str(label), counts.get((name, value), 0)) for value, label in choices
         ]
     return SearchCounts(total=counts.get(("", ""), 0), facets=facets)
+
+
+@dataclass(frozen=True)
+class HubLink:
+    """A hub named beside the results: all the search page shows of it."""
+
+    name: str
+    url: str
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """What a search works out from the whole directory: the counts, the order of every match
+    (ids), and the hubs whose names match the words. The page of cards is loaded separately."""
+
+    counts: SearchCounts
+    ids: list[int]
+    hubs: list[HubLink]
+
+
+def _search_key(filters: ServiceFilter) -> str:
+    """The cache key of a search: its filters as applied (normalised: words with single spaces,
+    a postcode as the point it resolved to, ticked options sorted), the directory version and
+    the minute (the "open now" set changes each minute)."""
+    place = getattr(filters.form, "place", None)
+    applied: dict[str, Any] = {}
+    for name, value in filters.cleaned().items():
+        if name == "postcode":
+            value = None if place is None else [place.latitude, place.longitude]
+        elif name == "q":
+            value = " ".join(str(value or "").split())
+        elif isinstance(value, list):
+            value = sorted(str(one) for one in value)
+        elif value is not None:
+            value = str(value)
+        if value not in (None, "", []):
+            applied[name] = value
+    minute = filters.moment.astimezone(opening.LONDON).strftime("%Y-%m-%dT%H:%M")
+    text = json.dumps([applied, filters.version, minute], sort_keys=True)
+    return "hubs:search:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def service_search_page(*, filters: ServiceFilter) -> SearchPage:
+    """Counts, result order and matching hubs for a search: two queries, or none when the
+    same search was made in the same minute with the directory unchanged (cached for
+    ``DIRECTORY_CACHE_SECONDS``, shared by every resident and worker). The cards themselves are
+    always loaded live (``services_in_order``)."""
+    key = _search_key(filters)
+    found: SearchPage | None = cache.get(key)
+    if found is None:
+        hubs = hubs_matching(filters.cleaned().get("q", ""))
+        counts, ids = _facet_counts(filters)
+        found = SearchPage(
+            counts=_search_counts(filters, counts),
+            ids=ids,
+            hubs=[HubLink(name=hub.name, url=hub.get_absolute_url()) for hub in hubs],
+        )
+        cache.set(key, found, timeout=DIRECTORY_CACHE_SECONDS)
+    return found
+
+
+def services_in_order(ids: Sequence[int], *, contacts: bool = False) -> list[Service]:
+    """The listed services with those ids, loaded for cards, in the order given (a service no
+    longer listed since the order was worked out is left out)."""
+    if not ids:
+        return []
+    found = {
+        service.pk: service
+        for service in with_card_rows(
+            Service.objects.listed().filter(pk__in=list(ids)), contacts=contacts
+        )
+    }
+    return [found[pk] for pk in ids if pk in found]
 
 
 def hubs_matching(text: str, *, limit: int = 3) -> list[Location]:
@@ -505,6 +615,17 @@ def hub_get(*, slug: str) -> Location | None:
                 to_attr="listed_services",
             ),
         )
+        .first()
+    )
+
+
+def hub_summary(*, slug: str) -> Location | None:
+    """The community hub with that slug and its own opening hours (its name and "open now"),
+    or None: all a hub page needs when the rest is cached."""
+    return (
+        Location.objects.hubs()
+        .filter(slug=slug)
+        .prefetch_related(*opening.LOCATION_PREFETCH)
         .first()
     )
 

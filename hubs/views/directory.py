@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import opening
-from ..filters import HubFilter, ServiceFilter
+from ..filters import DIRECTORY_CACHE_SECONDS, HubFilter, ServiceFilter, directory_version
 from ..forms import ShortlistForm
 from ..models import Location, Service
 from ..selectors import directory as selectors
@@ -49,27 +55,8 @@ def _shortlist(request: HttpRequest) -> list[str]:
     return selectors.parse_uuids(request.session.get(SHORTLIST_SESSION_KEY, []))
 
 
-class CountedPaginator(Paginator):
-    """A paginator told how many items there are (the search counts them with its facets)
-    instead of asking the database again."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self.known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self.known_count
-
-
-def _page(
-    request: HttpRequest, items: Any, per_page: int, *, count: int | None = None
-) -> tuple[Paginator, Any]:
-    paginator = (
-        Paginator(items, per_page)
-        if count is None
-        else CountedPaginator(items, per_page, count=count)
-    )
+def _page(request: HttpRequest, items: Any, per_page: int) -> tuple[Paginator, Any]:
+    paginator = Paginator(items, per_page)
     page = paginator.get_page(request.GET.get("page"))
     return paginator, page
 
@@ -77,10 +64,58 @@ def _page(
 # --- search ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ResultCard:
+    """A result card as the search page shows it: the part that is the same for everyone
+    (rendered once a minute, cached), and what the resident's own shortlist button needs."""
+
+    uuid: str
+    name: str
+    html: str
+
+    @property
+    def body(self) -> SafeString:
+        return mark_safe(self.html)  # noqa: S308  our own template's output, escaped there
+
+
+def _result_cards(
+    ids: Sequence[int], *, filters: ServiceFilter, moment: dt.datetime, place: Any
+) -> list[ResultCard]:
+    """The cards for one page of results. A card says the same to everyone searching from the
+    same point in the same minute, so each is cached under the directory version, the minute,
+    the language and the point; only the services missing from the cache are loaded (in a
+    fixed number of queries) and rendered."""
+    near = (
+        "-"
+        if place is None or place.latitude is None or place.longitude is None
+        else f"{place.latitude:.5f},{place.longitude:.5f}"
+    )
+    minute = moment.astimezone(opening.LONDON).strftime("%Y-%m-%dT%H:%M")
+    prefix = f"hubs:card:{filters.version}:{minute}:{get_language()}:{near}:"
+    found: dict[str, ResultCard] = cache.get_many([f"{prefix}{pk}" for pk in ids])
+    missing = [pk for pk in ids if f"{prefix}{pk}" not in found]
+    if missing:
+        services = selectors.services_in_order(missing)
+        fresh = {
+            f"{prefix}{card.service.pk}": ResultCard(
+                uuid=str(card.service.uuid),
+                name=card.service.name,
+                html=render_to_string(
+                    "hubs/includes/service_card_body.html", {"card": card, "heading_level": 3}
+                ),
+            )
+            for card in selectors.service_cards(services, moment=moment, near=place)
+        }
+        cache.set_many(fresh, timeout=DIRECTORY_CACHE_SECONDS)
+        found.update(fresh)
+    return [found[f"{prefix}{pk}"] for pk in ids if f"{prefix}{pk}" in found]
+
+
 def index(request: HttpRequest) -> HttpResponse:
     moment = opening.local_now()
     filters = ServiceFilter(request.GET, moment=moment)
-    counts = selectors.service_facets(filters=filters)
+    search = selectors.service_search_page(filters=filters)
+    counts = search.counts
     # The options say how many services each would show: "Food (12)".
     filters.set_choices(
         **{
@@ -89,10 +124,7 @@ def index(request: HttpRequest) -> HttpResponse:
         }
     )
     labels = {name: {o.value: o.label for o in options} for name, options in counts.facets.items()}
-    services = selectors.service_search(filters=filters)
-    paginator, page = _page(
-        request, selectors.with_card_rows(services), RESULTS_PER_PAGE, count=counts.total
-    )
+    paginator, page = _page(request, search.ids, RESULTS_PER_PAGE)
     place = getattr(filters.form, "place", None)
     cleaned = filters.cleaned()
     return render(
@@ -102,13 +134,13 @@ def index(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "form": filters.form,
             "selected_filters": filters.selected(labels),
-            "cards": selectors.service_cards(page.object_list, moment=moment, near=place),
+            "cards": _result_cards(page.object_list, filters=filters, moment=moment, place=place),
             "page_obj": page,
             "paginator": paginator,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             "place": place,
             "query": cleaned.get("q", ""),
-            "matching_hubs": selectors.hubs_matching(cleaned.get("q", "")),
+            "matching_hubs": search.hubs,
             "shortlist": set(_shortlist(request)),
             "next_url": request.get_full_path(),
         },
@@ -136,27 +168,49 @@ def hub_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _hub_parts(hub: Location, *, today: dt.date) -> dict[str, str]:
+    """The parts of a hub page that are the same all day: what's on today, and everything
+    below the "today" box (address, timetable, services, contact). Needs ``hub_get``."""
+    timetable = selectors.hub_timetable(hub, start=today)
+    running_today = [e for e in timetable[0].entries if e.service and e.times.sessions]
+    return {
+        "on_today": render_to_string(
+            "hubs/includes/hub_on_today.html", {"running_today": running_today}
+        ).strip(),
+        "details": render_to_string(
+            "hubs/includes/hub_details.html",
+            {"hub": hub, "timetable": timetable, "map_url": _map_url(hub)},
+        ),
+    }
+
+
 def hub_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    hub = selectors.hub_get(slug=slug)
+    moment = opening.local_now()
+    # The day's part of the page is cached under the directory version (any saved change to a
+    # service, place or timetable row added shows at once; see DIRECTORY_CACHE_SECONDS), so a
+    # busy hub's timetable is worked out about once a minute, not on every request.
+    key = f"hubs:hub-page:{slug}:{directory_version()}:{moment.date()}:{get_language()}"
+    parts: dict[str, str] | None = cache.get(key)
+    hub = selectors.hub_summary(slug=slug) if parts is not None else selectors.hub_get(slug=slug)
     if hub is None:
         raise Http404
-    moment = opening.local_now()
+    if parts is None:
+        parts = _hub_parts(hub, today=moment.date())
+        cache.set(key, parts, timeout=DIRECTORY_CACHE_SECONDS)
     schedules, exceptions = opening.location_rows(hub)
     state = (
         opening.state_at(schedules=schedules, exceptions=exceptions, moment=moment)
         if schedules or exceptions
         else None
     )
-    timetable = selectors.hub_timetable(hub, start=moment.date())
     return render(
         request,
         "hubs/location_detail.html",
         {
             "hub": hub,
             "state": state,
-            "timetable": timetable,
-            "running_today": [e for e in timetable[0].entries if e.service and e.times.sessions],
-            "map_url": _map_url(hub),
+            "on_today": mark_safe(parts["on_today"]),  # noqa: S308  our templates' output
+            "details": mark_safe(parts["details"]),  # noqa: S308
         },
     )
 

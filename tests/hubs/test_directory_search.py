@@ -26,7 +26,7 @@ URL = reverse("hubs:index")
 
 
 def names(response) -> list[str]:  # type: ignore[no-untyped-def]
-    return [card.service.name for card in response.context["cards"]]
+    return [card.name for card in response.context["cards"]]
 
 
 def option_label(response, field: str, value: str) -> str:  # type: ignore[no-untyped-def]
@@ -326,14 +326,58 @@ def _many(count: int) -> None:
 def test_search_page_query_count_is_constant(client, django_assert_num_queries, count) -> None:  # type: ignore[no-untyped-def]
     _many(count)
     query = {"q": "test", "category": "food", "postcode": "LU2 0DD", "when": "today"}
-    client.get(URL, query)  # warm caches (content types, wards)
+    client.get(URL, query)  # warm caches (content types, option lists, this search)
 
-    with django_assert_num_queries(QUERIES_PER_SEARCH):
+    with django_assert_num_queries(QUERIES_PER_REPEATED_SEARCH):
         response = client.get(URL, query)
 
     assert len(response.context["cards"]) == count
 
 
-# Choices (5), the opening-data fingerprint for the cached "when" sets, all counts and the total
-# (1), hubs matching, page, card prefetches; none per result.
-QUERIES_PER_SEARCH = 20
+@pytest.mark.parametrize("count", [2, 15])
+def test_a_new_search_costs_a_constant_number_of_queries(  # type: ignore[no-untyped-def]
+    client, django_assert_num_queries, count
+) -> None:
+    _many(count)
+    client.get(URL, {"q": "warm"})  # option lists and "when" sets cached; not this search
+    query = {"q": "test", "category": "food", "postcode": "LU2 0DD", "when": "today"}
+
+    with django_assert_num_queries(QUERIES_PER_NEW_SEARCH):
+        response = client.get(URL, query)
+
+    assert len(response.context["cards"]) == count
+    assert response.context["paginator"].count == count
+
+
+# A search made before in the same minute, with the directory unchanged: only the directory
+# version (1); counts, order, matching hubs and the cards come from the cache.
+QUERIES_PER_REPEATED_SEARCH = 1
+# A new search: the version (1), all counts with the total and the order of the matches (1),
+# hubs matching the words (1), then the page of services and the card prefetches (12); none of
+# it grows with the results.
+QUERIES_PER_NEW_SEARCH = 15
+
+
+def test_a_repeated_search_shows_changes_to_the_directory_at_once(client) -> None:  # type: ignore[no-untyped-def]
+    # The counts, the order and the cards are cached for everyone (a minute at most), keyed by
+    # the directory's version: a new listing, or a saved edit, must still show at once.
+    pantry = ServiceFactory(name="Community Pantry")
+    tag(pantry, "category", "food")
+    query = {"category": "food"}
+    assert names(client.get(URL, query)) == ["Community Pantry"]
+
+    added = ServiceFactory(name="Apple Food Share")
+    tag(added, "category", "food")
+    response = client.get(URL, query)
+    assert names(response) == ["Apple Food Share", "Community Pantry"]
+    assert response.context["paginator"].count == 2
+
+    pantry.name = "Bramingham Pantry"
+    pantry.save()
+    assert names(client.get(URL, query)) == ["Apple Food Share", "Bramingham Pantry"]
+
+    added.status = Service.Status.DEFUNCT
+    added.save()
+    response = client.get(URL, query)
+    assert names(response) == ["Bramingham Pantry"]
+    assert option_label(response, "category", "food") == "Food (1)"

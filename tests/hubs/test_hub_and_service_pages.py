@@ -101,6 +101,42 @@ def test_hub_timetable_shows_a_bank_holiday_closure(client, hub, monkeypatch) ->
     assert food.get_absolute_url() in body
 
 
+def test_a_hub_page_shows_a_new_session_at_once(client, hub) -> None:  # type: ignore[no-untyped-def]
+    # The day's timetable is cached for everyone, keyed by the directory's version.
+    url = reverse("hubs:hub-detail", kwargs={"slug": hub.slug})
+    assert "Knit and natter" not in client.get(url).content.decode()
+
+    knit = ServiceFactory(name="Knit and natter")
+    ScheduleFactory(service_at_location=ServiceAtLocationFactory(service=knit, location=hub))
+    body = client.get(url).content.decode()
+
+    assert "Knit and natter" in body
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_hub_page_query_count_is_constant(client, django_assert_num_queries, count) -> None:  # type: ignore[no-untyped-def]
+    hub = LocationFactory(is_hub=True)
+    AddressFactory(location=hub)
+    ScheduleFactory(location=hub, service_at_location=None, service=None)
+    sessions = [
+        ScheduleFactory(service_at_location=ServiceAtLocationFactory(location=hub))
+        for _ in range(count)
+    ]
+    url = reverse("hubs:hub-detail", kwargs={"slug": hub.slug})
+
+    # The first request today: the directory version (1), then everything the page shows.
+    with django_assert_num_queries(16):
+        first = client.get(url)
+    # Then the day's part comes from the cache: the version, the hub and its own hours (4).
+    with django_assert_num_queries(4):
+        again = client.get(url)
+
+    assert first.status_code == again.status_code == 200
+    for response in (first, again):
+        body = response.content.decode()
+        assert all(session.service.name in body for session in sessions)
+
+
 def test_non_hub_locations_and_unknown_slugs_are_404(client) -> None:  # type: ignore[no-untyped-def]
     place = LocationFactory(is_hub=False)
 
