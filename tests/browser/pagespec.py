@@ -20,6 +20,7 @@ class PageSpec:
     setup: called with the pytest request before the visit; returns the kwargs to reverse the
       URL name with (or None), for pages about an object the setup creates, e.g.
       PageSpec("hubs:hub-detail", setup=lambda request: {"slug": HubFactory().slug}).
+      A "?query" entry is not a kwarg: it is the query string to visit with.
     axe_disabled: axe rules not run on this page: rule id -> the reason, which must be one a
       reviewer would accept.
     main_id: the id the skip link leads to (only pages that are not ours differ).

@@ -52,6 +52,23 @@ def _failed_message(request: pytest.FixtureRequest) -> dict[str, Any]:
     return {"pk": notification.pk}
 
 
+def _follow_form(request: pytest.FixtureRequest) -> dict[str, Any]:
+    from tests.factories import ActionFactory
+
+    return {"?query": f"target=taskforce.action:{ActionFactory(title='Warm spaces').pk}"}
+
+
+def _follow_confirmation(request: pytest.FixtureRequest) -> dict[str, Any]:
+    from luton2040.notifications.links import confirm_token
+    from luton2040.notifications.models import Subscription
+    from tests.factories import ActionFactory
+
+    subscription = Subscription.objects.create(
+        email="amira@example.org", target=ActionFactory(title="Warm spaces")
+    )
+    return {"token": confirm_token(subscription.pk)}
+
+
 def _unsubscribe_link(request: pytest.FixtureRequest) -> dict[str, Any]:
     from luton2040.notifications.links import unsubscribe_token
     from luton2040.notifications.models import Notification
@@ -89,6 +106,9 @@ PAGES = [
     PageSpec("account_reauthenticate", persona="resident"),
     PageSpec("audit:event-list", persona="staff"),
     PageSpec("notifications:preferences", persona="resident"),
+    # Following without an account: the form on its own page, and the confirmation link's page.
+    PageSpec("notifications:follow", setup=_follow_form),
+    PageSpec("notifications:confirm-follow", setup=_follow_confirmation),
     PageSpec("notifications:unsubscribe", setup=_unsubscribe_link),
     PageSpec("notifications:unsubscribe", persona=None, status=400, setup=lambda r: {"token": "x"}),
     PageSpec("notifications-staff:list", persona="staff"),
@@ -107,10 +127,11 @@ VIEWPORTS = (DESKTOP, MOBILE)
 
 
 def _path(request: pytest.FixtureRequest, spec: PageSpec) -> str:
-    kwargs = spec.setup(request) if spec.setup else None
-    if spec.url.startswith("/"):
-        return spec.url
-    return reverse(spec.url, kwargs=dict(kwargs) if kwargs else None)
+    kwargs = dict(spec.setup(request) or {}) if spec.setup else {}
+    # "?query": a query string that needs what the setup made (an id), e.g. the follow form.
+    query = kwargs.pop("?query", "")
+    path = spec.url if spec.url.startswith("/") else reverse(spec.url, kwargs=kwargs or None)
+    return f"{path}?{query}" if query else path
 
 
 def _skip_link_failures(page: Page, main_id: str) -> list[str]:
