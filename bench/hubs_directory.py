@@ -446,12 +446,8 @@ def bench_hub_paths() -> list[str]:
     return [f"/find-support/hubs/{slug}/" for slug in slugs]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--services", type=int, default=10_000)
-    parser.add_argument("--locations", type=int, default=500)
+def add_load_options(parser: argparse.ArgumentParser) -> None:
+    """The options every gunicorn benchmark shares (bench/taskforce_tracker.py uses them too)."""
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     parser.add_argument("--connections", type=int, default=16, help="at saturation")
@@ -461,13 +457,22 @@ def main() -> None:
     parser.add_argument(
         "--timeout", type=float, default=10.0, help="seconds before a request counts as failed"
     )
-    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the search")
     parser.add_argument("--keep", action="store_true", help="keep the bench rows afterwards")
     parser.add_argument(
         "--redis",
         default=os.environ.get("REDIS_URL") or None,
         help="Redis URL for gunicorn's cache (default: REDIS_URL; none: per-worker memory)",
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--services", type=int, default=10_000)
+    parser.add_argument("--locations", type=int, default=500)
+    add_load_options(parser)
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the search")
     args = parser.parse_args()
 
     seeded = seed_directory(services=args.services, locations=args.locations)

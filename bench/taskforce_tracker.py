@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -39,6 +38,7 @@ from hubs_directory import (  # bench/ is sys.path[0] when run as a script
     BARE_PATH,
     TIMED_OUT,
     Run,
+    add_load_options,
     query_breakdown,
     saturate,
     start_gunicorn,
@@ -78,22 +78,8 @@ def main() -> None:
     )
     parser.add_argument("--actions", type=int, default=5_000)
     parser.add_argument("--updates-per-action", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
-    parser.add_argument("--connections", type=int, default=16, help="at saturation")
-    parser.add_argument("--seconds", type=float, default=10.0, help="saturation run length")
-    parser.add_argument("--rate", type=int, default=50, help="steady requests a second")
-    parser.add_argument("--steady-seconds", type=float, default=20.0)
-    parser.add_argument(
-        "--timeout", type=float, default=10.0, help="seconds before a request counts as failed"
-    )
+    add_load_options(parser)
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE every page")
-    parser.add_argument("--keep", action="store_true", help="keep the bench rows afterwards")
-    parser.add_argument(
-        "--redis",
-        default=os.environ.get("REDIS_URL") or None,
-        help="Redis URL for gunicorn's cache (default: REDIS_URL; none: per-worker memory)",
-    )
     args = parser.parse_args()
 
     seeded = seed_taskforce(actions=args.actions, updates_per_action=args.updates_per_action)
