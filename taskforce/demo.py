@@ -635,6 +635,11 @@ def _demo_actions(people: dict[str, Any]) -> int:
                 "parent": actions.get(spec.parent),
                 "visibility": spec.visibility,
                 "review": spec.review,
+                "submitted_at": (
+                    now - datetime.timedelta(days=2)
+                    if spec.review == Action.Review.SUBMITTED
+                    else None
+                ),
                 "created_by": lead or people["member"],
                 "published_at": _at(start, -7) if published else None,
                 "edited_after_publication_at": (

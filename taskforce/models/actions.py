@@ -137,6 +137,9 @@ class Action(models.Model):
         _("review"), max_length=10, choices=Review, default=Review.DRAFT, db_index=True
     )
     review_note = models.TextField(_("reviewer's note"), blank=True)
+    # When it was last sent for review: the queue serves the longest-waiting first, and an
+    # edit while waiting must not send it to the back.
+    submitted_at = models.DateTimeField(_("sent for review"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -63,7 +63,7 @@ def review_queue_actions() -> QuerySet[Action]:
     return (
         Action.objects.filter(review=Action.Review.SUBMITTED)
         .select_related("status", "created_by", "lead_member")
-        .order_by("updated_at", "pk")
+        .order_by("submitted_at", "pk")
     )
 
 

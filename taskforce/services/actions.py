@@ -236,7 +236,8 @@ def action_submit(*, action: Action, by: User) -> Action:
     if action.review not in (Action.Review.DRAFT, Action.Review.RETURNED):
         raise WorkflowError(_("This action is already published."))
     action.review = Action.Review.SUBMITTED
-    action.save(update_fields=["review", "updated_at"])
+    action.submitted_at = timezone.now()
+    action.save(update_fields=["review", "submitted_at", "updated_at"])
     audit.record(actor=by, obj=action, verb="action.submitted")
     notify(
         kind=kinds.ACTION_REVIEW_NEEDED,

@@ -395,3 +395,19 @@ def test_review_queue_query_count(client, taskforce_lead, django_assert_num_quer
     with django_assert_num_queries(7):
         response = client.get(reverse("taskforce:review-queue"))
     assert response.content.decode().count("/taskforce/my/review/updates/") == size
+
+
+def test_the_review_queue_serves_the_longest_waiting_first_even_after_an_edit(
+    taskforce_member,
+) -> None:  # type: ignore[no-untyped-def]
+    from taskforce.selectors.actions import review_queue_actions
+    from taskforce.services.actions import action_edit, action_submit
+
+    first = ActionFactory(review="draft", published_at=None, lead_member=taskforce_member)
+    second = ActionFactory(review="draft", published_at=None, lead_member=taskforce_member)
+    action_submit(action=first, by=taskforce_member)
+    action_submit(action=second, by=taskforce_member)
+    # Editing the first while it waits must not send it behind the second.
+    action_edit(action=first, by=taskforce_member, changes={"title": "Warm spaces, evenings too"})
+
+    assert list(review_queue_actions()) == [first, second]
