@@ -46,7 +46,6 @@ from hubs_directory import (  # bench/ is sys.path[0] when run as a script
 )
 from taskforce_data import busiest_outcome_slug, counts, remove_taskforce, seed_taskforce
 
-P99_TARGET_MS = 100.0
 # The steady run's rate is --rate, or this share of the page's own saturated throughput if that
 # is lower: an open loop above a page's capacity only measures the queue it builds.
 STEADY_SHARE_OF_CAPACITY = 0.6
@@ -69,7 +68,9 @@ def measure(port: int, path: str, args: argparse.Namespace) -> tuple[Run, Run, i
     return saturated, at_rate, rate
 
 
-THROUGHPUT_TARGET = 0.40  # tracker throughput as a share of the bare view's
+# Issue 5 sets no speed target; these are the directory's (issue 4), shown as a yardstick.
+P99_YARDSTICK_MS = 100.0
+THROUGHPUT_YARDSTICK = 0.40  # throughput as a share of the bare view's
 
 
 def main() -> None:
@@ -113,7 +114,7 @@ def main() -> None:
             for label, path in pages[1:]:
                 p99 = results[label][1].percentile(99)
                 breakdown += query_breakdown(
-                    label, path, explain=args.explain or not p99 < P99_TARGET_MS
+                    label, path, explain=args.explain or not p99 < P99_YARDSTICK_MS
                 )
         finally:
             server.send_signal(signal.SIGTERM)
@@ -159,10 +160,10 @@ def main() -> None:
         p99 = at_rate.percentile(99)
         share = saturated.rps / bare_rps
         print(
-            f"{label}: p99 {p99:.1f} ms at {rate} req/s (target under {P99_TARGET_MS:.0f}: "
-            f"{'met' if p99 < P99_TARGET_MS else 'MISSED'}); throughput {share:.0%} of the bare "
-            f"view's (target {THROUGHPUT_TARGET:.0%}: "
-            f"{'met' if share >= THROUGHPUT_TARGET else 'MISSED'})"
+            f"{label}: p99 {p99:.1f} ms at {rate} req/s (directory yardstick under "
+            f"{P99_YARDSTICK_MS:.0f}: {'within' if p99 < P99_YARDSTICK_MS else 'over'}); "
+            f"throughput {share:.0%} of the bare view's (yardstick {THROUGHPUT_YARDSTICK:.0%}: "
+            f"{'within' if share >= THROUGHPUT_YARDSTICK else 'below'})"
         )
     print("\n" + "\n".join(breakdown))
     if errors:

@@ -140,6 +140,15 @@ def listing_edit_queue(*, filters: ListingEditFilter) -> QuerySet[ListingEdit]:
     )
 
 
+def listing_edit_pending(
+    *, service: Service | None = None, location: Location | None = None
+) -> ListingEdit | None:
+    """The edit waiting for review on this listing, if any (at most one, by constraint)."""
+    return ListingEdit.objects.filter(
+        status=ListingEdit.Status.PENDING, service=service, location=location
+    ).first()
+
+
 def listing_edit_for_review(*, pk: int) -> ListingEdit | None:
     return (
         ListingEdit.objects.select_related(

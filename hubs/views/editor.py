@@ -20,7 +20,11 @@ from django.views.decorators.http import require_POST
 
 from ..forms_editor import HubEditor, ListingEditor, ServiceEditor
 from ..models import ListingEdit, Location, Organisation, Service
-from ..selectors.review import listing_edit_for_editor, organisation_listings_for_editor
+from ..selectors.review import (
+    listing_edit_for_editor,
+    listing_edit_pending,
+    organisation_listings_for_editor,
+)
 from ..services.review import (
     Snapshot,
     listing_edit_propose,
@@ -60,14 +64,6 @@ def _get_organisation_for_editor(request: HttpRequest, slug: str) -> Organisatio
     if not request.user.has_perm("hubs.propose_listing", organisation):
         raise PermissionDenied
     return organisation
-
-
-def _pending_for(
-    *, service: Service | None = None, location: Location | None = None
-) -> ListingEdit | None:
-    return ListingEdit.objects.filter(
-        status=ListingEdit.Status.PENDING, service=service, location=location
-    ).first()
 
 
 def _with_added_row(data: QueryDict, prefix: str) -> QueryDict:
@@ -122,7 +118,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 @login_required
 def service_edit(request: HttpRequest, slug: str) -> HttpResponse:
     service = _get_service_for_editor(request, slug)
-    pending = _pending_for(service=service)
+    pending = listing_edit_pending(service=service)
     return _handle(
         request,
         editor_class=ServiceEditor,
@@ -175,7 +171,7 @@ def hub_edit(request: HttpRequest, slug: str) -> HttpResponse:
         context={
             "hub": location,
             "organisation": organisation,
-            "pending": _pending_for(location=location),
+            "pending": listing_edit_pending(location=location),
         },
         propose=lambda snapshot: listing_edit_propose(
             organisation=organisation,
