@@ -1,9 +1,16 @@
-from django.urls import path
+"""Residents' engagement pages under /have-your-say/ (namespace "engagement"). Each area keeps
+its own list."""
 
-from . import views
+from __future__ import annotations
+
+from . import urls_assemblies, urls_consultations, urls_hub_desk, urls_outcomes, urls_respond
 
 app_name = "engagement"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    *urls_consultations.urlpatterns,
+    *urls_respond.urlpatterns,
+    *urls_hub_desk.urlpatterns,
+    *urls_outcomes.urlpatterns,
+    *urls_assemblies.urlpatterns,
 ]

@@ -390,6 +390,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "taskforce.tasks.flag_actions_needing_attention",
         "schedule": crontab(hour=6, minute=45),
     },
+    # Consultations open and close on the minute their dates give (engagement/tasks.py); the
+    # job is idempotent, so a late or doubled run changes nothing.
+    "engagement.advance_consultations": {
+        "task": "engagement.tasks.advance_consultations",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # --- Directory freshness and feedback (hubs) ------------------------------------------------
@@ -409,6 +416,20 @@ TASKFORCE_SUPPRESS_BELOW = env.int("TASKFORCE_SUPPRESS_BELOW", default=10)
 TASKFORCE_STALE_AFTER_WEEKS = env.int("TASKFORCE_STALE_AFTER_WEEKS", default=8)
 # Evidence uploads: the largest file accepted, in bytes.
 TASKFORCE_EVIDENCE_MAX_BYTES = env.int("TASKFORCE_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+
+# --- Engagement (engagement; docs/engagement.md) -------------------------------------------
+# Paper and postal responses still count for this many days after a consultation closes; then
+# it moves on to "awaiting outcome" and its results are final.
+ENGAGEMENT_POSTAL_GRACE_DAYS = env.int("ENGAGEMENT_POSTAL_GRACE_DAYS", default=7)
+# Followers are reminded this many days before a consultation closes.
+ENGAGEMENT_CLOSING_REMINDER_DAYS = env.int("ENGAGEMENT_CLOSING_REMINDER_DAYS", default=3)
+# Who-is-responding figures and public results hide any count below this (disclosure control).
+ENGAGEMENT_SUPPRESS_BELOW = env.int("ENGAGEMENT_SUPPRESS_BELOW", default=10)
+# Consultation documents: the largest file accepted, in bytes.
+ENGAGEMENT_DOCUMENT_MAX_BYTES = env.int("ENGAGEMENT_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# Responses: sends per IP address per minute before "try again in a minute" (bots, not people:
+# a hub's shared computer sending a few responses in a row stays well under it).
+ENGAGEMENT_RESPONSES_PER_MINUTE = env.int("ENGAGEMENT_RESPONSES_PER_MINUTE", default=20)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

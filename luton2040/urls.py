@@ -33,5 +33,6 @@ urlpatterns = [
     path("taskforce/", include("taskforce.urls")),
     path("staff/taskforce/", include("taskforce.urls_staff")),
     path("have-your-say/", include("engagement.urls")),
+    path("staff/engagement/", include("engagement.urls_staff")),
     path("admin/", admin.site.urls),
 ]

@@ -433,3 +433,134 @@ class ReportSectionFactory(factory.django.DjangoModelFactory):
     kind = "narrative"
     heading = factory.Sequence(lambda n: f"Section {n + 1}")
     body = "The taskforce met four times."
+
+
+# --- engagement ------------------------------------------------------------------------------
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    """An open consultation (opened yesterday, closes in four weeks), signed-in responses, one
+    each. Pass status="draft" / "forthcoming" / "closed" ... with dates to match."""
+
+    class Meta:
+        model = "engagement.Consultation"
+
+    title = factory.Sequence(lambda n: f"Bus routes consultation {n + 1}")
+    slug = factory.Sequence(lambda n: f"bus-routes-{n + 1}")
+    summary = "Tell us which bus routes matter most to you."
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(weeks=4))
+    status = "open"
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagement.Section"
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    title = factory.Sequence(lambda n: f"Section {n + 1}")
+    position = factory.Sequence(lambda n: n)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A question at the end of its section. ``options=["Yes", "No"]`` adds options in order."""
+
+    class Meta:
+        model = "engagement.Question"
+        skip_postgeneration_save = True
+
+    section = factory.SubFactory(SectionFactory)
+    consultation = factory.LazyAttribute(lambda o: o.section.consultation)
+    kind = "short-text"
+    text = factory.Sequence(lambda n: f"Question {n + 1}")
+    position = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def options(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            from engagement.models import QuestionOption
+
+            QuestionOption.objects.bulk_create(
+                QuestionOption(question=self, label=label, position=i)
+                for i, label in enumerate(extracted)
+            )
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """A sent online response by a resident."""
+
+    class Meta:
+        model = "engagement.Response"
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    respondent = factory.SubFactory(UserFactory, roles=[Role.RESIDENT])
+    status = "submitted"
+    one_per_person = factory.LazyAttribute(lambda o: o.consultation.one_response_per_person)
+    submitted_at = factory.LazyFunction(timezone.now)
+    submitted_on = factory.LazyFunction(timezone.localdate)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagement.Answer"
+
+    response = factory.SubFactory(ResponseFactory)
+    question = factory.SubFactory(
+        QuestionFactory,
+        section__consultation=factory.SelfAttribute("...response.consultation"),
+    )
+
+
+class AssemblyFactory(factory.django.DjangoModelFactory):
+    """A published assembly recruiting 20 members and 4 reserves."""
+
+    class Meta:
+        model = "engagement.Assembly"
+
+    title = factory.Sequence(lambda n: f"Luton citizens' assembly on cost of living {n + 1}")
+    slug = factory.Sequence(lambda n: f"assembly-{n + 1}")
+    question = "How can Luton make sure no one goes without food or warmth?"
+    summary = "A group of residents chosen by lot meets over four weekends."
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(weeks=6))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(weeks=12))
+    recruitment_closes_on = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(weeks=3)
+    )
+    target_size = 20
+    reserves = 4
+    status = "recruiting"
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class StratificationFeatureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagement.StratificationFeature"
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    key = factory.Sequence(lambda n: f"feature-{n + 1}")
+    name = factory.Sequence(lambda n: f"Feature {n + 1}")
+    question = "Which applies to you?"
+    position = factory.Sequence(lambda n: n)
+
+
+class FeatureCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagement.FeatureCategory"
+
+    feature = factory.SubFactory(StratificationFeatureFactory)
+    key = factory.Sequence(lambda n: f"category-{n + 1}")
+    label = factory.Sequence(lambda n: f"Category {n + 1}")
+    min_seats = 0
+    max_seats = 20
+    position = factory.Sequence(lambda n: n)
+
+
+class VolunteerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagement.Volunteer"
+
+    assembly = factory.SubFactory(AssemblyFactory)
+    name = factory.Sequence(lambda n: f"Volunteer {n + 1}")
+    email = factory.Sequence(lambda n: f"volunteer{n + 1}@example.org")
+    postcode = "LU1 1AA"

@@ -29,6 +29,11 @@ from .conftest import (
     start_from_top,
     visit,
 )
+from .pages_engagement_assemblies import PAGES as ENGAGEMENT_ASSEMBLY_PAGES
+from .pages_engagement_consultations import PAGES as ENGAGEMENT_CONSULTATION_PAGES
+from .pages_engagement_hub_desk import PAGES as ENGAGEMENT_HUB_DESK_PAGES
+from .pages_engagement_outcomes import PAGES as ENGAGEMENT_OUTCOME_PAGES
+from .pages_engagement_respond import PAGES as ENGAGEMENT_RESPOND_PAGES
 from .pages_hubs_editor import PAGES as HUBS_EDITOR_PAGES
 from .pages_hubs_feedback import PAGES as HUBS_FEEDBACK_PAGES
 from .pages_hubs_public import PAGES as HUBS_PUBLIC_PAGES
@@ -121,6 +126,11 @@ PAGES = [
     *TASKFORCE_PUBLIC_PAGES,
     *TASKFORCE_MEMBER_PAGES,
     *TASKFORCE_REPORT_PAGES,
+    *ENGAGEMENT_CONSULTATION_PAGES,
+    *ENGAGEMENT_RESPOND_PAGES,
+    *ENGAGEMENT_HUB_DESK_PAGES,
+    *ENGAGEMENT_OUTCOME_PAGES,
+    *ENGAGEMENT_ASSEMBLY_PAGES,
 ]
 
 VIEWPORTS = (DESKTOP, MOBILE)

@@ -1,3 +1,5 @@
+"""Residents' consultation pages: the list and each consultation."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse

@@ -1,0 +1,11 @@
+"""Citizens' assemblies: registering interest, selection by lot, recommendations and responses.
+
+``urlpatterns`` join the public namespace "engagement" (/have-your-say/);
+``staff_urlpatterns`` join "engagement-staff" (/staff/engagement/, behind the staff MFA gate).
+"""
+
+from __future__ import annotations
+
+urlpatterns: list = []
+
+staff_urlpatterns: list = []

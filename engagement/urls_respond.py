@@ -1,0 +1,11 @@
+"""Responding to a consultation (residents) and building its survey (staff).
+
+``urlpatterns`` join the public namespace "engagement" (/have-your-say/);
+``staff_urlpatterns`` join "engagement-staff" (/staff/engagement/, behind the staff MFA gate).
+"""
+
+from __future__ import annotations
+
+urlpatterns: list = []
+
+staff_urlpatterns: list = []

@@ -1,0 +1,7 @@
+"""Sweep entries for engagement's outcomes pages (see test_pages.py)."""
+
+from __future__ import annotations
+
+from .pagespec import PageSpec
+
+PAGES: list[PageSpec] = []
