@@ -14,9 +14,9 @@ import hashlib
 import json
 import re
 import uuid as uuid_module
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,6 +29,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.utils.translation import get_language
 
 from luton2040.places.postcodes import PostcodeResult, distance_km
 
@@ -43,6 +44,7 @@ from ..filters import (
     HubFilter,
     ServiceFilter,
     access_q,
+    id_set,
 )
 from ..models import (
     Attribute,
@@ -53,6 +55,8 @@ from ..models import (
     Taxonomy,
     TaxonomyTerm,
 )
+
+T = TypeVar("T")
 
 KM_PER_MILE = 1.609344
 SHORTLIST_MAX = 30
@@ -314,13 +318,17 @@ class SearchPage:
     hubs: list[HubLink]
 
 
-def _search_key(filters: ServiceFilter) -> str:
+def search_key(filters: ServiceFilter) -> str:
     """The cache key of a search: its filters as applied (normalised: words with single spaces,
-    a postcode as the point it resolved to, ticked options sorted), the directory version and
-    the minute (the "open now" set changes each minute)."""
+    a postcode as the point it resolved to, ticked options sorted), the directory version, the
+    language (the option labels are stored translated) and the day ("open today" changes with
+    it). Not the minute: the "open now" count is worked out per request
+    (``service_search_page``), so the key changes only with the data and the day, unless "open
+    now" is ticked (then the matches themselves change with the minute)."""
+    cleaned = filters.cleaned()  # first: validating the postcode sets ``form.place``
     place = getattr(filters.form, "place", None)
     applied: dict[str, Any] = {}
-    for name, value in filters.cleaned().items():
+    for name, value in cleaned.items():
         if name == "postcode":
             value = None if place is None else [place.latitude, place.longitude]
         elif name == "q":
@@ -331,28 +339,71 @@ def _search_key(filters: ServiceFilter) -> str:
             value = str(value)
         if value not in (None, "", []):
             applied[name] = value
-    minute = filters.moment.astimezone(opening.LONDON).strftime("%Y-%m-%dT%H:%M")
-    text = json.dumps([applied, filters.version, minute], sort_keys=True)
+    when = "%Y-%m-%dT%H:%M" if "now" in applied.get("when", []) else "%Y-%m-%d"
+    stamp = filters.moment.astimezone(opening.LONDON).strftime(when)
+    text = json.dumps([applied, filters.version, get_language(), stamp], sort_keys=True)
     return "hubs:search:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+# Single flight: a cached entry is served as it is for DIRECTORY_CACHE_SECONDS and kept twice as
+# long. The first request to find it stale takes a short lock and works it out again; everyone
+# else keeps getting the stale entry meanwhile. The key has the directory version (and the day),
+# so a stale entry can only miss a bare delete or an in-place edit: those show within
+# DIRECTORY_CACHE_SECONDS plus the time one refresh takes. The lock is left to expire, never
+# deleted: once the fresh entry is stored nobody asks for it, and a delete after a refresh slower
+# than the lock would remove another worker's lock. A refresh that fails (an error) leaves it
+# held too, so while the stale entry lasts it is tried again at most every
+# _REFRESH_LOCK_SECONDS, not by every request.
+_REFRESH_LOCK_SECONDS = 10
+
+
+def refresh_lock_key(key: str) -> str:
+    """The cache key of the lock a worker holds while it works out ``key`` again."""
+    return f"{key}:lock"
+
+
+def cached_single_flight(key: str, compute: Callable[[], T], *, now: dt.datetime) -> T:
+    """``compute()``, cached under ``key`` for everyone, refreshed by one worker at a time
+    (see ``_REFRESH_LOCK_SECONDS``); ``now`` is the request's moment."""
+    entry: tuple[float, T] | None = cache.get(key)
+    stamp = now.timestamp()
+    if entry is not None:
+        fresh_until, value = entry
+        if stamp < fresh_until:
+            return value
+        if not cache.add(refresh_lock_key(key), 1, timeout=_REFRESH_LOCK_SECONDS):
+            return value  # another worker is refreshing it
+    value = compute()
+    cache.set(key, (stamp + DIRECTORY_CACHE_SECONDS, value), timeout=2 * DIRECTORY_CACHE_SECONDS)
+    return value
 
 
 def service_search_page(*, filters: ServiceFilter) -> SearchPage:
     """Counts, result order and matching hubs for a search: two queries, or none when the
-    same search was made in the same minute with the directory unchanged (cached for
-    ``DIRECTORY_CACHE_SECONDS``, shared by every resident and worker). The cards themselves are
-    always loaded live (``services_in_order``)."""
-    key = _search_key(filters)
-    found: SearchPage | None = cache.get(key)
-    if found is None:
+    same search was made today with the directory unchanged (cached, shared by every resident
+    and worker, see ``cached_single_flight``). The "open now" count is the matches that are in
+    this minute's "open now" set, worked out per request from cached sets (no query). The
+    cards are loaded separately (``cards.result_cards``)."""
+
+    def compute() -> SearchPage:
         hubs = hubs_matching(filters.cleaned().get("q", ""))
         counts, ids = _facet_counts(filters)
-        found = SearchPage(
+        return SearchPage(
             counts=_search_counts(filters, counts),
             ids=ids,
             hubs=[HubLink(name=hub.name, url=hub.get_absolute_url()) for hub in hubs],
         )
-        cache.set(key, found, timeout=DIRECTORY_CACHE_SECONDS)
-    return found
+
+    found = cached_single_flight(search_key(filters), compute, now=filters.moment)
+    open_now = id_set(filters.open_ids()["now"])
+    now_count = sum(1 for pk in found.ids if pk in open_now)
+    facets = dict(found.counts.facets)
+    facets["when"] = [
+        FacetOption(o.value, o.label, now_count) if o.value == "now" else o for o in facets["when"]
+    ]
+    return SearchPage(
+        counts=SearchCounts(total=found.counts.total, facets=facets), ids=found.ids, hubs=found.hubs
+    )
 
 
 def services_in_order(ids: Sequence[int], *, contacts: bool = False) -> list[Service]:
@@ -387,12 +438,24 @@ def hubs_matching(text: str, *, limit: int = 3) -> list[Location]:
 # --- what a card shows -------------------------------------------------------------------------
 
 
-def _places_prefetch() -> Prefetch:
+# What ``opening.sal_rows`` reads of a place, for places loaded under their service (which has
+# ``opening.SERVICE_PREFETCH``): loading the places of a service sets each one's ``service`` to
+# that very object, so ``service__schedules`` here would only load the services and their
+# timetables a second time (three queries).
+_SAL_PREFETCH_UNDER_SERVICE = tuple(
+    lookup for lookup in opening.SAL_PREFETCH if not lookup.startswith("service__")
+)
+
+
+def _places_prefetch(*, addresses: bool = True) -> Prefetch:
+    """A service's places, for ``opening.sal_rows``: needs ``opening.SERVICE_PREFETCH`` on the
+    services. Without ``addresses`` (a search card shows none), one query fewer."""
+    places = ServiceAtLocation.objects.select_related("location")
+    if addresses:
+        places = places.select_related("location__ward").prefetch_related("location__addresses")
     return Prefetch(
         "service_at_locations",
-        queryset=ServiceAtLocation.objects.select_related("location", "location__ward")
-        .prefetch_related("location__addresses", *opening.SAL_PREFETCH)
-        .order_by("location__name"),
+        queryset=places.prefetch_related(*_SAL_PREFETCH_UNDER_SERVICE).order_by("location__name"),
     )
 
 
@@ -407,10 +470,10 @@ def _programmes_prefetch() -> Prefetch:
 
 
 def with_card_rows(services: QuerySet[Service], *, contacts: bool = False) -> QuerySet[Service]:
-    """Load what a result card shows (and phone numbers, for the shortlist) in a fixed number
-    of queries."""
+    """Load what a result card shows (and phone numbers and addresses, for the shortlist) in a
+    fixed number of queries."""
     services = services.select_related("organisation").prefetch_related(
-        _places_prefetch(), _programmes_prefetch(), *opening.SERVICE_PREFETCH
+        _places_prefetch(addresses=contacts), _programmes_prefetch(), *opening.SERVICE_PREFETCH
     )
     return services.prefetch_related("phones") if contacts else services
 

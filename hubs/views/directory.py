@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,7 +15,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +24,7 @@ from .. import opening
 from ..filters import DIRECTORY_CACHE_SECONDS, HubFilter, ServiceFilter, directory_version
 from ..forms import ShortlistForm
 from ..models import Location, Service
+from ..selectors import cards
 from ..selectors import directory as selectors
 
 RESULTS_PER_PAGE = 20
@@ -64,82 +63,30 @@ def _page(request: HttpRequest, items: Any, per_page: int) -> tuple[Paginator, A
 # --- search ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ResultCard:
-    """A result card as the search page shows it: the part that is the same for everyone
-    (rendered once a minute, cached), and what the resident's own shortlist button needs."""
-
-    uuid: str
-    name: str
-    html: str
-
-    @property
-    def body(self) -> SafeString:
-        return mark_safe(self.html)  # noqa: S308  our own template's output, escaped there
-
-
-def _result_cards(
-    ids: Sequence[int], *, filters: ServiceFilter, moment: dt.datetime, place: Any
-) -> list[ResultCard]:
-    """The cards for one page of results. A card says the same to everyone searching from the
-    same point in the same minute, so each is cached under the directory version, the minute,
-    the language and the point; only the services missing from the cache are loaded (in a
-    fixed number of queries) and rendered."""
-    near = (
-        "-"
-        if place is None or place.latitude is None or place.longitude is None
-        else f"{place.latitude:.5f},{place.longitude:.5f}"
-    )
-    minute = moment.astimezone(opening.LONDON).strftime("%Y-%m-%dT%H:%M")
-    prefix = f"hubs:card:{filters.version}:{minute}:{get_language()}:{near}:"
-    found: dict[str, ResultCard] = cache.get_many([f"{prefix}{pk}" for pk in ids])
-    missing = [pk for pk in ids if f"{prefix}{pk}" not in found]
-    if missing:
-        services = selectors.services_in_order(missing)
-        fresh = {
-            f"{prefix}{card.service.pk}": ResultCard(
-                uuid=str(card.service.uuid),
-                name=card.service.name,
-                html=render_to_string(
-                    "hubs/includes/service_card_body.html", {"card": card, "heading_level": 3}
-                ),
-            )
-            for card in selectors.service_cards(services, moment=moment, near=place)
-        }
-        cache.set_many(fresh, timeout=DIRECTORY_CACHE_SECONDS)
-        found.update(fresh)
-    return [found[f"{prefix}{pk}"] for pk in ids if f"{prefix}{pk}" in found]
-
-
 def index(request: HttpRequest) -> HttpResponse:
     moment = opening.local_now()
     filters = ServiceFilter(request.GET, moment=moment)
     search = selectors.service_search_page(filters=filters)
-    counts = search.counts
-    # The options say how many services each would show: "Food (12)".
-    filters.set_choices(
-        **{
-            name: [(o.value, f"{o.label} ({o.count})") for o in options]
-            for name, options in counts.facets.items()
-        }
-    )
-    labels = {name: {o.value: o.label for o in options} for name, options in counts.facets.items()}
+    facets = search.counts.facets
+    labels = {name: {o.value: o.label for o in options} for name, options in facets.items()}
     paginator, page = _page(request, search.ids, RESULTS_PER_PAGE)
     place = getattr(filters.form, "place", None)
-    cleaned = filters.cleaned()
     return render(
         request,
         "hubs/service_search.html",
         {
             "filters": filters,
             "form": filters.form,
+            "option_rows": cards.filter_options(filters, facets),
             "selected_filters": filters.selected(labels),
-            "cards": _result_cards(page.object_list, filters=filters, moment=moment, place=place),
+            "cards": cards.result_cards(
+                page.object_list, version=filters.version, moment=moment, near=place
+            ),
             "page_obj": page,
             "paginator": paginator,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             "place": place,
-            "query": cleaned.get("q", ""),
+            "query": filters.cleaned().get("q", ""),
             "matching_hubs": search.hubs,
             "shortlist": set(_shortlist(request)),
             "next_url": request.get_full_path(),
