@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -154,6 +155,12 @@ class Consultation(models.Model):
         return timezone.localdate(self.closes_at) + datetime.timedelta(weeks=12)
 
 
+def document_upload_to(instance: ConsultationDocument, filename: str) -> str:
+    # Never the uploader's file name on disk: a random name, served only by the download view
+    # as an attachment (MEDIA_ROOT is not served), so a name cannot collide, guess or inject.
+    return f"engagement/documents/{uuid.uuid4().hex}"
+
+
 class ConsultationDocument(models.Model):
     """A document residents read before responding (the proposal, a map, an Easy Read
     version). Stored under a random name; served as an attachment, never inline."""
@@ -172,7 +179,7 @@ class ConsultationDocument(models.Model):
     language = models.CharField(
         _("language"), max_length=10, blank=True, help_text=_("For a translation, e.g. ur, pl.")
     )
-    file = models.FileField(_("file"), upload_to="engagement/documents/%Y/")
+    file = models.FileField(_("file"), upload_to=document_upload_to)
     original_name = models.CharField(max_length=200, editable=False)
     content_type = models.CharField(max_length=100, editable=False)
     size = models.PositiveIntegerField(editable=False)
