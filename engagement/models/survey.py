@@ -15,6 +15,7 @@ class Section(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     intro = models.TextField(_("introduction"), blank=True)
+    # 0, 1, 2 ... with no gaps or ties: engagement.services.survey renumbers on every change.
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -52,6 +53,8 @@ class Question(models.Model):
     text = models.CharField(_("question"), max_length=300)
     help_text = models.CharField(_("help text"), max_length=500, blank=True)
     required = models.BooleanField(_("an answer is required"), default=False)
+    # Counted through the whole survey in reading order (0, 1, 2 ... across sections, no gaps),
+    # so ordering by position alone, or by section then position, gives what residents see.
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     # Single and multiple choice: add an "Other" option with its own text box.
     allow_other = models.BooleanField(_('offer "Other" with a text box'), default=False)

@@ -40,6 +40,7 @@ from taskforce.services.evidence import safe_file_name
 
 from .. import kinds
 from ..models import Consultation, ConsultationDocument
+from .responses import responses_forget_links
 
 if TYPE_CHECKING:
     from luton2040.accounts.models import User
@@ -501,6 +502,10 @@ def _move(*, pk: int, from_status: str, to_status: str, now: datetime.datetime) 
     if claimed != 1:
         return 0  # another run moved it first, or staff changed it meanwhile
     consultation = Consultation.objects.get(pk=pk)
+    if to_status in (Status.CLOSED, Status.AWAITING_OUTCOME):
+        # Nobody may change a response now, so the private links in receipts and
+        # save-and-return emails stop leading to one (those messages hold an address).
+        responses_forget_links(consultation=consultation)
     audit.record(
         actor=None,
         obj=consultation,

@@ -28,6 +28,7 @@ from ..forms.consultations import ConsultationForm, DocumentForm
 from ..models import Consultation, ConsultationDocument, Topic
 from ..rules import results_are_public
 from ..selectors import consultations as selectors
+from ..selectors.responses import sent_response_for
 from ..services import consultations as services
 from ..services.consultations import date_in_words, moment_in_words
 
@@ -158,6 +159,11 @@ def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "groups": list(consultation.groups.all()),
             "topics": topic_labels(consultation),
             "can_manage": request.user.has_perm("engagement.manage_consultation", consultation),
+            "sent_response": (
+                sent_response_for(consultation=consultation, user=request.user)
+                if request.user.is_authenticated
+                else None
+            ),
         },
     )
 

@@ -34,6 +34,7 @@ from .pages_engagement_consultations import PAGES as ENGAGEMENT_CONSULTATION_PAG
 from .pages_engagement_hub_desk import PAGES as ENGAGEMENT_HUB_DESK_PAGES
 from .pages_engagement_outcomes import PAGES as ENGAGEMENT_OUTCOME_PAGES
 from .pages_engagement_respond import PAGES as ENGAGEMENT_RESPOND_PAGES
+from .pages_engagement_survey import PAGES as ENGAGEMENT_SURVEY_PAGES
 from .pages_hubs_editor import PAGES as HUBS_EDITOR_PAGES
 from .pages_hubs_feedback import PAGES as HUBS_FEEDBACK_PAGES
 from .pages_hubs_public import PAGES as HUBS_PUBLIC_PAGES
@@ -131,6 +132,7 @@ PAGES = [
     *ENGAGEMENT_HUB_DESK_PAGES,
     *ENGAGEMENT_OUTCOME_PAGES,
     *ENGAGEMENT_ASSEMBLY_PAGES,
+    *ENGAGEMENT_SURVEY_PAGES,
 ]
 
 VIEWPORTS = (DESKTOP, MOBILE)

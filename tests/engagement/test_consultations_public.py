@@ -251,6 +251,20 @@ def test_an_open_consultation_invites_a_response(client: Client) -> None:
     assert "mailto:buses@luton.gov.uk.example" in page
 
 
+def test_someone_who_has_responded_is_offered_a_change_instead_of_a_start(
+    client: Client, resident: User
+) -> None:
+    from ..factories import ResponseFactory
+
+    consultation = _open("Bus routes", 5.5)
+    ResponseFactory(consultation=consultation, respondent=resident)
+    client.force_login(resident)
+    page = _text(client.get(consultation.get_absolute_url()))
+    assert "Start now" not in page
+    assert "Change your response" in page
+    assert reverse("engagement:respond-change", args=[consultation.slug]) in page
+
+
 def test_a_forthcoming_consultation_says_when_it_opens_and_offers_no_start_button(
     client: Client,
 ) -> None:

@@ -340,3 +340,28 @@ def test_the_celery_task_runs_the_job_and_reports_what_it_did() -> None:
         "opened_notices": 0,
         "closing_reminders": 0,
     }
+
+
+def test_closing_cuts_the_private_links_in_receipts_and_save_and_return_emails() -> None:
+    from ..factories import ResponseFactory
+
+    consultation = ConsultationFactory(
+        status=Status.OPEN,
+        opens_at=_london(2026, 6, 1, 9, 0),
+        closes_at=_london(2026, 6, 30, 23, 59),
+        allow_anonymous=True,
+        one_response_per_person=False,
+    )
+    kept = ResponseFactory(consultation=consultation, respondent=None, resume_token_hash="a" * 64)
+    other = ResponseFactory(respondent=None, resume_token_hash="b" * 64)  # still open elsewhere
+
+    consultations_advance(now=_london(2026, 6, 30, 23, 58))
+    kept.refresh_from_db()
+    assert kept.resume_token_hash == "a" * 64  # open until the minute it closes
+
+    consultations_advance(now=_london(2026, 7, 1, 0, 0))
+    kept.refresh_from_db()
+    other.refresh_from_db()
+    assert _status(consultation) == Status.CLOSED
+    assert kept.resume_token_hash == ""
+    assert other.resume_token_hash == "b" * 64
