@@ -22,6 +22,11 @@ class EngagementConfig(AppConfig):
         for topic in Topic:
             subscriptions.register_topic(slug=topic.value, label=topic.label)
         subscriptions.register_topic(slug=kinds.ASSEMBLIES_TOPIC, label=_("Citizens' assemblies"))
+        subscriptions.register_followable(
+            "engagement.assembly",
+            followable=lambda: self.get_model("Assembly")._default_manager.exclude(status="draft"),
+        )
+        from . import tasks_assemblies  # noqa: F401  (Celery's autodiscovery looks only in tasks.py)
 
         # Council staff run consultations and assemblies; object rules are in rules.py.
         grant(

@@ -397,6 +397,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Assembly volunteers' details are erased when the privacy note says (safe twice).
+    "engagement.erase_expired_volunteers": {
+        "task": "engagement.assemblies.erase_expired_volunteers",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Directory freshness and feedback (hubs) ------------------------------------------------

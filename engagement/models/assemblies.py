@@ -11,6 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from .outcomes import Decision
 
 
+class AssemblyQuerySet(models.QuerySet["Assembly"]):
+    def published(self) -> AssemblyQuerySet:
+        """Assemblies residents may see: anything but a draft."""
+        return self.exclude(status=Assembly.Status.DRAFT)
+
+
 class Assembly(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -39,6 +45,8 @@ class Assembly(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssemblyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("citizens' assembly")
@@ -212,6 +220,13 @@ class SelectionRun(models.Model):
         verbose_name = _("selection run")
         verbose_name_plural = _("selection runs")
         ordering = ["-requested_at"]
+        constraints = [
+            # The members are whoever one draw chose: confirming a second is refused here too,
+            # so two staff confirming different draws at once cannot both succeed.
+            models.UniqueConstraint(
+                fields=["assembly"], condition=Q(confirmed=True), name="selection_run_one_confirmed"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.assembly} draw {self.pk}"
