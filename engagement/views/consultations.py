@@ -23,6 +23,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from luton2040.accounts.rules import is_council_staff, is_organisation_editor
+
 from ..filters import ConsultationFilter, StaffConsultationFilter
 from ..forms.consultations import ConsultationForm, DocumentForm
 from ..models import Consultation, ConsultationDocument, Topic
@@ -138,6 +140,9 @@ def index(request: HttpRequest) -> HttpResponse:
                 (consultation, timing(consultation, today=today))
                 for consultation in page["page_obj"]
             ],
+            # Hub staff (organisation editors) and council staff type in paper responses.
+            "enters_responses": is_council_staff(request.user)
+            or is_organisation_editor(request.user),
             **page,
         },
     )

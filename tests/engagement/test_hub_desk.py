@@ -476,3 +476,13 @@ def test_the_entry_page_costs_the_same_queries_however_long_the_survey(
     # for the equality question; the model permissions the page header asks.
     with django_assert_num_queries(13):
         assert client.get(url).status_code == 200
+
+
+def test_hub_staff_find_the_hub_desk_from_have_your_say(client, org_editor, resident) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    desk = reverse("engagement:hub-desk")
+    client.force_login(org_editor)
+    assert desk in client.get(reverse("engagement:index")).content.decode()
+    client.force_login(resident)
+    assert desk not in client.get(reverse("engagement:index")).content.decode()
