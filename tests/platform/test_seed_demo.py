@@ -8,6 +8,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
+from engagement.models import (
+    Answer,
+    Assembly,
+    Consultation,
+    EqualityMonitoring,
+    Question,
+    Response,
+    Volunteer,
+)
 from hubs.models import (
     Attribute,
     ListingReport,
@@ -63,6 +72,13 @@ def _counts() -> dict[str, int]:
         "indicator values": IndicatorValue.objects.count(),
         "progress reports": ProgressReport.objects.count(),
         "report sections": ReportSection.objects.count(),
+        "consultations": Consultation.objects.count(),
+        "questions": Question.objects.count(),
+        "responses": Response.objects.count(),
+        "answers": Answer.objects.count(),
+        "equality monitoring": EqualityMonitoring.objects.count(),
+        "assemblies": Assembly.objects.count(),
+        "volunteers": Volunteer.objects.count(),
     }
 
 
@@ -261,3 +277,30 @@ def test_seed_demo_gives_the_taskforce_a_believable_labelled_year_of_work(settin
     kinds = set(report.sections.values_list("kind", flat=True))
     assert kinds == {"narrative", "actions-by-outcome"}
     assert report.sections.get(kind="actions-by-outcome").snapshot
+
+
+def test_seed_demo_shows_consultations_at_every_stage_and_an_assembly(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+
+    statuses = set(Consultation.objects.values_list("status", flat=True))
+    assert statuses == {"open", "forthcoming", "awaiting-outcome", "outcome-published"}
+    # Demo data says so, in every title and summary, and in free-text answers.
+    for consultation in Consultation.objects.all():
+        assert consultation.title.endswith("(demo)")
+        assert consultation.summary.startswith("Demo consultation:")
+    assert not Answer.objects.exclude(text="").exclude(text__endswith="(demo)").exists()
+    # Anonymous responses carry no time of day, and nothing links them to a person.
+    anonymous = Response.objects.filter(respondent__isnull=True)
+    assert anonymous.exists()
+    assert not anonymous.filter(submitted_at__isnull=False).exists()
+    published = Consultation.objects.get(status="outcome-published")
+    decisions = published.outcome.decisions.all()
+    assert decisions.filter(actions__reference__startswith="DEMO-").exists()
+    assembly = Assembly.objects.get()
+    assert assembly.status == "recruiting" and assembly.title.endswith("(demo)")
+    assert assembly.volunteers.count() == 150
+    assert assembly.features.count() == 5
+    # Every volunteer answered every feature, as the registration form requires.
+    for volunteer in assembly.volunteers.prefetch_related("categories")[:10]:
+        assert len(volunteer.categories.all()) == 5
