@@ -59,6 +59,8 @@ bench: install assets migrate
 	$(WITH_DB) $(PY) bench/notifications_fanout.py --count 10000 --concurrency 2 $(FANOUT_ARGS)
 	$(WITH_DB) $(PY) bench/hubs_directory.py $(DIRECTORY_ARGS)
 	$(WITH_DB) $(PY) bench/taskforce_tracker.py $(TASKFORCE_ARGS)
+	$(WITH_DB) $(PY) bench/engagement_responses.py $(RESPONSES_ARGS)
+	$(WITH_DB) $(PY) bench/engagement_export.py $(EXPORT_ARGS)
 
 db-stop:
 	$(PY) -m luton2040.devdb stop

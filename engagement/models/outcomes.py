@@ -39,6 +39,8 @@ class ConsultationOutcome(models.Model):
     class Meta:
         verbose_name = _("consultation outcome")
         verbose_name_plural = _("consultation outcomes")
+        # The public list "we asked, you said, we did" shows published outcomes newest first.
+        indexes = [models.Index(fields=["-published_at"], name="outcome_published_idx")]
 
     def __str__(self) -> str:
         return str(self.consultation)
