@@ -5,6 +5,7 @@ helper per object type; the /staff/ middleware asks for two-factor authenticatio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
@@ -133,6 +134,21 @@ def _form_page(
         {**context, "form": form},
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _submit(
+    request: HttpRequest, form: Any, save: Callable[[], object], *, done: str, then: str
+) -> tuple[HttpResponse | None, str]:
+    """Run ``save`` once the posted form is valid: a redirect to ``then`` with the ``done``
+    message, or the service's refusal as an error to show (the form keeps what was typed)."""
+    if request.method != "POST" or not form.is_valid():
+        return None, ""
+    try:
+        save()
+    except services.AssemblyError as problem:
+        return None, str(problem)
+    messages.success(request, done)
+    return HttpResponseRedirect(then), ""
 
 
 # --- The assembly ------------------------------------------------------------------------------
@@ -586,19 +602,19 @@ def run_confirm(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
 def recommendation_list(request: HttpRequest, pk: int) -> HttpResponse:
     assembly = _get_assembly(request, pk)
     form = RecommendationForm(request.POST or None, assembly=assembly)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recommendation_add(
-                assembly=assembly,
-                by=_by(request),
-                **form.recommendation_fields(),
-            )
-        except services.AssemblyError as problem:
-            error = str(problem)
-        else:
-            messages.success(request, _("Recommendation recorded"))
-            return HttpResponseRedirect(_url("assembly-recommendations", assembly))
+    saved, error = _submit(
+        request,
+        form,
+        lambda: services.recommendation_add(
+            assembly=assembly,
+            by=_by(request),
+            **form.recommendation_fields(),
+        ),
+        done=_("Recommendation recorded"),
+        then=_url("assembly-recommendations", assembly),
+    )
+    if saved:
+        return saved
     recommendations = list(selectors.recommendation_list(assembly=assembly))
     return render(
         request,
@@ -623,20 +639,24 @@ def recommendation_edit(request: HttpRequest, pk: int, rec_pk: int) -> HttpRespo
     form = RecommendationForm(
         request.POST or None, instance=recommendation, assembly=recommendation.assembly
     )
-    error = ""
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> None:
+        # Validating the form wrote the new values onto this instance: the service compares
+        # against the row as stored.
         recommendation.refresh_from_db()
-        try:
-            services.recommendation_update(
-                recommendation=recommendation,
-                by=_by(request),
-                changes=form.recommendation_fields(),
-            )
-        except services.AssemblyError as problem:
-            error = str(problem)
-        else:
-            messages.success(request, _("Recommendation saved"))
-            return HttpResponseRedirect(_url("assembly-recommendations", recommendation.assembly))
+        services.recommendation_update(
+            recommendation=recommendation, by=_by(request), changes=form.recommendation_fields()
+        )
+
+    saved, error = _submit(
+        request,
+        form,
+        save,
+        done=_("Recommendation saved"),
+        then=_url("assembly-recommendations", recommendation.assembly),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "engagement/assemblies/staff_recommendation_form.html",
@@ -662,21 +682,21 @@ def recommendation_respond(request: HttpRequest, pk: int, rec_pk: int) -> HttpRe
         "actions": list(recommendation.actions.all()),
     }
     form = ResponseForm(request.POST or None, initial=initial)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recommendation_respond(
-                recommendation=recommendation,
-                by=_by(request),
-                response=form.cleaned_data["response"],
-                reason=form.cleaned_data["reason"],
-                actions=list(form.cleaned_data["actions"]),
-            )
-        except services.AssemblyError as problem:
-            error = str(problem)
-        else:
-            messages.success(request, _("Response saved"))
-            return HttpResponseRedirect(_url("assembly-recommendations", recommendation.assembly))
+    saved, error = _submit(
+        request,
+        form,
+        lambda: services.recommendation_respond(
+            recommendation=recommendation,
+            by=_by(request),
+            response=form.cleaned_data["response"],
+            reason=form.cleaned_data["reason"],
+            actions=list(form.cleaned_data["actions"]),
+        ),
+        done=_("Response saved"),
+        then=_url("assembly-recommendations", recommendation.assembly),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "engagement/assemblies/staff_response_form.html",
