@@ -548,20 +548,11 @@ def _notify_opened(*, pk: int, now: datetime.datetime) -> int:
         Consultation.objects.filter(pk=pk, closing_reminder_sent_at=None).update(
             closing_reminder_sent_at=now
         )
-    found = _followers_context(consultation)
-    rows = notify_followers(
-        target=consultation,
-        ward=found["wards"] or None,
-        topic=consultation.topics,
+    _tell_followers(
+        consultation,
         kind=kinds.CONSULTATION_OPENED,
         event=f"engagement.consultation-opened:{pk}",
-        context=found["context"],
-    )
-    audit.record(
-        actor=None,
-        obj=consultation,
         verb="consultation.opening_announced",
-        changes={"messages": len(rows)},
     )
     return 1
 
@@ -575,20 +566,25 @@ def _remind_closing(*, pk: int, now: datetime.datetime) -> int:
     if claimed != 1:
         return 0
     consultation = Consultation.objects.get(pk=pk)
+    _tell_followers(
+        consultation,
+        kind=kinds.CONSULTATION_CLOSING,
+        # Keyed by the closing date: moved later, it is a new reminder (see consultation_update).
+        event=f"engagement.consultation-closing:{pk}:{consultation.closes_at.timestamp():.0f}",
+        verb="consultation.closing_reminder_sent",
+    )
+    return 1
+
+
+def _tell_followers(consultation: Consultation, *, kind: str, event: str, verb: str) -> None:
+    """Notify followers of the consultation, its wards and its topics, and audit how many."""
     found = _followers_context(consultation)
     rows = notify_followers(
         target=consultation,
         ward=found["wards"] or None,
         topic=consultation.topics,
-        kind=kinds.CONSULTATION_CLOSING,
-        # Keyed by the closing date: moved later, it is a new reminder (see consultation_update).
-        event=f"engagement.consultation-closing:{pk}:{consultation.closes_at.timestamp():.0f}",
+        kind=kind,
+        event=event,
         context=found["context"],
     )
-    audit.record(
-        actor=None,
-        obj=consultation,
-        verb="consultation.closing_reminder_sent",
-        changes={"messages": len(rows)},
-    )
-    return 1
+    audit.record(actor=None, obj=consultation, verb=verb, changes={"messages": len(rows)})
