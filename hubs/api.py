@@ -17,7 +17,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
 
 from .oruk import openapi, params
 from .oruk import serializers as shape
@@ -55,12 +55,24 @@ def _not_found(kind: str) -> JsonResponse:
     return _error(f"No published {kind} has this id.", status=404)
 
 
-def oruk_view(view: View) -> View:
-    """GET/HEAD only; a parameter the client got wrong is a 400 naming it."""
+def _method_not_allowed() -> JsonResponse:
+    response = _error("This API is read-only: use GET or HEAD.", status=405)
+    response["Allow"] = "GET, HEAD"
+    return response
 
-    @require_safe
+
+def oruk_view(view: View) -> View:
+    """GET/HEAD only; a parameter the client got wrong is a 400 naming it.
+
+    CSRF-exempt because no method that changes anything is ever served: without the exemption a
+    POST got the CSRF middleware's HTML 403 instead of this API's JSON 405 (found by the
+    schemathesis fuzz test, tests/hubs/test_oruk_fuzz.py)."""
+
+    @csrf_exempt
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return _method_not_allowed()
         try:
             params.check_format(request.GET)
             return view(request, *args, **kwargs)
@@ -248,6 +260,7 @@ def organisation_detail(request: HttpRequest, id: str) -> HttpResponse:
     return _json(shape.organisation_full(org, full_service=full_service))
 
 
+@csrf_exempt
 def endpoint_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other path under the API: a JSON 404, not the site's HTML page."""
     return _error("No such endpoint. See openapi.json.", status=404)

@@ -60,6 +60,19 @@ _EXTRA_PARAMETERS: dict[str, dict[str, Any]] = {
 }
 
 
+# A /services?minimal=true row (hubs.oruk.serializers.service_minimal).
+_SERVICE_MINIMAL: dict[str, Any] = {
+    "type": "object",
+    "description": "A service as listed with minimal=true: only what a sync needs.",
+    "required": ["id", "last_modified"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "last_modified": {"type": "string", "format": "date-time"},
+    },
+}
+
+
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/parameters/{name}"}
 
@@ -134,9 +147,15 @@ def openapi_document(*, api_base_url: str) -> dict[str, Any]:
     }
     doc["servers"] = [{"url": base.rstrip("/")}]
     params = doc["components"]["parameters"]
-    # Known defect: "type: time" is not an OpenAPI type. HH:MM strings.
+    # Known defect: "type: time" is not an OpenAPI type. HH:MM strings (seconds allowed), as
+    # hubs.oruk.params reads them. Not "format: time": that is RFC 3339's full-time, with seconds
+    # and an offset, so with the pattern no value was valid (found by the schemathesis fuzz test).
     for name in ("start_time", "end_time"):
-        params[name]["schema"] = {"type": "string", "format": "time", "pattern": r"^\d{2}:\d{2}$"}
+        params[name]["schema"] = {
+            "type": "string",
+            "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$",
+        }
+        params[name]["description"] += " A time of day as HH:MM (24-hour clock, London time)."
     # Declared "datetime", which is not a JSON Schema format.
     params["modified_after"]["schema"] = {"type": "string", "format": "date-time"}
     params["proximity"]["description"] += " Needs `postcode`."
@@ -144,7 +163,20 @@ def openapi_document(*, api_base_url: str) -> dict[str, Any]:
     for name, definition in _EXTRA_PARAMETERS.items():
         if definition:
             params[name] = definition
+    # hubs.oruk.params reads an empty value ("?start_time=") as the parameter left out, as a
+    # form submitting blank filters would send it; say so (found by the schemathesis fuzz test).
+    for definition in params.values():
+        if definition.get("in") == "query":
+            definition["allowEmptyValue"] = True
+    doc["components"]["schemas"]["ServiceMinimal"] = _SERVICE_MINIMAL
     paths = doc["paths"]
+    # minimal=true pages hold {id, last_modified} rows, which the official document forgot: a row
+    # is either a full service_list item or exactly that (found by the schemathesis fuzz test).
+    services_page = paths["/services"]["get"]["responses"]["200"]["content"]["application/json"]
+    contents = services_page["schema"]["properties"]["contents"]
+    contents["items"] = {
+        "oneOf": [contents["items"], {"$ref": "#/components/schemas/ServiceMinimal"}]
+    }
     list_extras = ["organization_id", "modified_after", "minimal", "full", "format"]
     paths["/services"]["get"]["parameters"] += [
         _ref(n) for n in [*list_extras, "postcode", "proximity"]

@@ -65,7 +65,7 @@ def test_time_parameters_are_strings(document: dict[str, Any]) -> None:
         for name in ("start_time", "end_time"):
             schema = _parameter(document, path, name)["schema"]
             assert schema["type"] == "string"
-            assert schema["format"] == "time"
+            assert "format" not in schema  # "time" is RFC 3339 (seconds, offset): HH:MM fails it
     # The copy we serve as the official file still has the defect, untouched.
     official = load_schema("openapi.json")
     assert official["components"]["parameters"]["start_time"]["schema"]["type"] == "time"
