@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +14,10 @@ class AccountsConfig(AppConfig):
         from .roles import Role, grant, sync_roles
 
         receivers.connect()
+        # Each app says what personal data it holds and how long it keeps it in its own
+        # `personal_data.py` and `retention.py` (the admin finds `admin.py` the same way), so
+        # the platform imports no domain app.
+        autodiscover_modules("personal_data", "retention")
 
         grant(
             Role.COUNCIL_STAFF,
