@@ -11,7 +11,7 @@ PORT ?= 8000
 # Use DATABASE_URL when set; otherwise start (or reuse) the embedded PostgreSQL.
 WITH_DB = export DATABASE_URL="$${DATABASE_URL:-$$($(PY) -m luton2040.devdb)}" &&
 
-.PHONY: demo test lint pytest install assets migrate worker beat bench db-stop clean
+.PHONY: demo test lint pytest install assets migrate worker beat bench load scale-out restore-drill db-stop clean
 
 demo: install assets migrate
 	$(WITH_DB) DJANGO_DEBUG=1 $(PY) manage.py seed_demo
@@ -61,6 +61,18 @@ bench: install assets migrate
 	$(WITH_DB) $(PY) bench/taskforce_tracker.py $(TASKFORCE_ARGS)
 	$(WITH_DB) $(PY) bench/engagement_responses.py $(RESPONSES_ARGS)
 	$(WITH_DB) $(PY) bench/engagement_export.py $(EXPORT_ARGS)
+
+# Issue 7, run on their own (minutes each, not part of `make bench`). load and scale-out need
+# Redis: REDIS_URL, else redis://127.0.0.1:6379/0. LOAD_ARGS=--quick / SCALE_OUT_ARGS=--quick
+# finish in under a minute.
+load: install assets migrate
+	$(WITH_DB) $(PY) bench/load_mixed.py $(LOAD_ARGS)
+
+scale-out: install assets migrate
+	$(WITH_DB) $(PY) bench/scale_out.py $(SCALE_OUT_ARGS)
+
+restore-drill: install migrate
+	$(WITH_DB) bench/backup_restore_drill.sh
 
 db-stop:
 	$(PY) -m luton2040.devdb stop
