@@ -15,20 +15,14 @@ so two workers, or a job run twice, move and tell once. A consultation that skip
 from __future__ import annotations
 
 import datetime
-import io
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import IO, TYPE_CHECKING, Any
 
-import filetype
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -36,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from luton2040 import audit
 from luton2040.notifications.subscriptions import notify_followers
-from taskforce.services.evidence import safe_file_name
+from luton2040.uploads import CheckedUpload, accept_attribute, served_types, upload_check
 
 from .. import kinds
 from ..models import Consultation, ConsultationDocument
@@ -276,106 +270,37 @@ def consultation_publish(
 # --- Documents -------------------------------------------------------------------------------
 
 # extension -> the Content-Type we serve it with
-DOCUMENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+DOCUMENT_TYPES = served_types("pdf", "docx", "odt", "ods", "xlsx")
 # What residents are told a download is, beside its link.
 DOCUMENT_FORMATS = {
-    "application/pdf": "PDF",
+    DOCUMENT_TYPES["pdf"]: "PDF",
     DOCUMENT_TYPES["docx"]: "Word",
     DOCUMENT_TYPES["odt"]: "OpenDocument text",
     DOCUMENT_TYPES["ods"]: "OpenDocument spreadsheet",
     DOCUMENT_TYPES["xlsx"]: "Excel",
 }
-DOCUMENT_ACCEPT = ",".join(f".{extension}" for extension in DOCUMENT_TYPES)
-# The part that makes a ZIP this kind of Office document, for files whose ZIP entries are in
-# an order filetype does not look through (it reads the first few only).
-_OOXML_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
-_ZIPPED = {"docx", "odt", "ods", "xlsx"}
-# Programs, whatever they are called: Windows (MZ), Linux (ELF), scripts (#!).
-_EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"#!")
+DOCUMENT_ACCEPT = accept_attribute(DOCUMENT_TYPES)
 
 _WRONG_TYPE = gettext_lazy(
     "The selected file must be a PDF, Word (.docx), OpenDocument text (.odt) or spreadsheet "
     "(.ods or .xlsx)"
 )
-_MISMATCH = gettext_lazy(
-    "The selected file's contents do not match its name: it is not a real .%(ext)s file"
-)
-
-
-@dataclass(frozen=True)
-class CheckedDocument:
-    """An upload that passed every check: its bytes, the type to serve and a safe name."""
-
-    data: bytes
-    content_type: str
-    original_name: str
-
-
-def _too_big(limit: int) -> ValidationError:
-    return ValidationError(
-        gettext_lazy("The selected file must be smaller than %(limit)s"),
-        code="too_big",
-        params={"limit": filesizeformat(limit)},
-    )
 
 
 def consultation_document_check(
     upload: IO[bytes], *, name: str, size: int | None = None
-) -> CheckedDocument:
-    """Check a document by its bytes, never its name or the browser's word: no larger than
-    ENGAGEMENT_DOCUMENT_MAX_BYTES; an extension we accept; the type ``filetype`` finds in its
-    first bytes is that extension's; Office files hold no macros. Raises ValidationError with
-    a message for the person uploading it."""
-    limit = settings.ENGAGEMENT_DOCUMENT_MAX_BYTES
-    if size is not None and size > limit:
-        raise _too_big(limit)
-    extension = PurePath(name).suffix.lower().lstrip(".")
-    if extension not in DOCUMENT_TYPES:
-        raise ValidationError(_WRONG_TYPE, code="wrong_type")
-    upload.seek(0)
-    data = upload.read(limit + 1)  # one byte over is enough to know it is too big
-    if len(data) > limit:
-        raise _too_big(limit)
-    if not data:
-        raise ValidationError(gettext_lazy("The selected file is empty"), code="empty")
-    mismatch = ValidationError(_MISMATCH, code="mismatch", params={"ext": extension})
-    if data.startswith(_EXECUTABLE_MAGIC):
-        raise mismatch
-    detected = filetype.guess(data)
-    found = detected.extension if detected is not None else None
-    if extension in _ZIPPED:
-        _check_zipped(data, extension=extension, found=found, mismatch=mismatch)
-    elif found != extension:
-        raise mismatch
-    return CheckedDocument(
-        data=data, content_type=DOCUMENT_TYPES[extension], original_name=safe_file_name(name)
+) -> CheckedUpload:
+    """Check a document by its bytes (see ``luton2040.uploads``): one of DOCUMENT_TYPES, no
+    larger than ENGAGEMENT_DOCUMENT_MAX_BYTES. Raises ValidationError with a message for the
+    person uploading it."""
+    return upload_check(
+        upload,
+        name=name,
+        size=size,
+        accepted=DOCUMENT_TYPES,
+        max_bytes=settings.ENGAGEMENT_DOCUMENT_MAX_BYTES,
+        wrong_type_message=_WRONG_TYPE,
     )
-
-
-def _check_zipped(data: bytes, *, extension: str, found: str | None, mismatch: Exception) -> None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError):
-        raise mismatch from None
-    if any(member.lower().rsplit("/", 1)[-1] == "vbaproject.bin" for member in names):
-        raise ValidationError(
-            gettext_lazy("The selected file contains macros. Save it without macros and try again"),
-            code="macros",
-        )
-    if found == extension:
-        return
-    # filetype reads only the first entries; a document saved by other software may list its
-    # main part later. Any other ZIP (or anything else) is refused.
-    if found == "zip" and _OOXML_PART.get(extension) in names:
-        return
-    raise mismatch
 
 
 @transaction.atomic
