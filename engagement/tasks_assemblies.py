@@ -1,15 +1,14 @@
 """Citizens' assemblies' background work. Thin: each task calls a service.
 
-Both are safe to run twice: a draw is claimed with a conditional UPDATE before it runs (a second
-delivery finds it claimed and does nothing), and erasing expired volunteers finds nothing left
-the second time. Celery finds this module because EngagementConfig.ready() imports it
-(autodiscovery looks only for ``tasks`` modules).
+A draw is safe to run twice: it is claimed with a conditional UPDATE before it runs (a second
+delivery finds it claimed and does nothing). Volunteers' details are erased by the retention
+job (engagement/retention.py, run by accounts.apply_retention). Celery finds this module
+because EngagementConfig.ready() imports it (autodiscovery looks only for ``tasks`` modules).
 """
 
 from __future__ import annotations
 
 from celery import shared_task
-from django.utils import timezone
 
 from .services import assemblies as services
 
@@ -29,11 +28,3 @@ def run_selection(run_id: int) -> str:
     """Run one draw by lot (queued by selection_run_request after commit)."""
     run = services.selection_run_execute(run_id=run_id)
     return run.status if run is not None else "already-claimed"
-
-
-@shared_task(
-    name="engagement.assemblies.erase_expired_volunteers", soft_time_limit=240, time_limit=300
-)
-def erase_expired_volunteers() -> int:
-    """Beat job (daily): delete volunteers' details once their retention period has passed."""
-    return services.volunteers_erase_expired(today=timezone.localdate())

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import logging
 import secrets
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -64,8 +66,6 @@ log = logging.getLogger(__name__)
 # A draw of a few hundred volunteers takes seconds; of a few thousand, minutes. Past this the
 # child is stopped and the run marked failed, for staff to see.
 DRAW_TIME_LIMIT_SECONDS = 15 * 60
-# The privacy note promises this: volunteers' details go this long after the last session.
-VOLUNTEER_RETENTION = datetime.timedelta(days=365)
 # The library reads a seed of 0 as "no seed"; seeds are whole numbers from 1 to this.
 MAX_SEED = 2**31 - 1
 
@@ -518,14 +518,14 @@ def volunteer_register(
 
 
 @transaction.atomic
-def volunteers_erase_expired(*, today: datetime.date) -> int:
-    """Delete volunteers' details once their assembly's last session is VOLUNTEER_RETENTION
-    past, as the privacy note promises. The draws keep only ids and counts, so the published
-    make-up of the assembly is unaffected. Safe to run twice."""
-    cutoff = today - VOLUNTEER_RETENTION
+def volunteers_erase_expired(*, ended_before: datetime.date) -> int:
+    """Delete the volunteers' details of every assembly whose last session was before
+    `ended_before` (the retention rule "assembly_volunteers" in engagement/retention.py sets
+    the date from its period). The draws keep only ids and counts, so the published make-up
+    of the assembly is unaffected. Returns how many volunteers; safe to run twice."""
     erased = 0
     for assembly in Assembly.objects.filter(
-        ends_on__lt=cutoff, volunteers__isnull=False
+        ends_on__lt=ended_before, volunteers__isnull=False
     ).distinct():
         _total, by_model = assembly.volunteers.all().delete()
         count = by_model.get(Volunteer._meta.label, 0)
@@ -534,6 +534,47 @@ def volunteers_erase_expired(*, today: datetime.date) -> int:
             actor=None, obj=assembly, verb="assembly.volunteers_erased", changes={"rows": count}
         )
     return erased
+
+
+# An anonymised volunteer's address: unique per volunteer (the assembly's addresses must be),
+# and in the domain reserved for invalid names (RFC 2606), so nothing is ever sent to it.
+ERASED_EMAIL_DOMAIN = "@erased.invalid"
+
+
+def volunteers_not_selected_anonymise(*, drawn_before: datetime.datetime) -> int:
+    """Remove the name, contact details and account link of every volunteer a confirmed draw
+    finished before `drawn_before` did not choose, reserves excepted (they may still be asked).
+    Their features (ward, age band, ...) stay: a challenged draw is replayed from the whole
+    pool, and the replay needs each volunteer's features and id, not who they are. Returns how
+    many volunteers changed; safe to run twice (an anonymised volunteer has no user and an
+    ``.invalid`` address, so it is not picked again)."""
+    assemblies = SelectionRun.objects.filter(confirmed=True, finished_at__lt=drawn_before).values(
+        "assembly_id"
+    )
+    volunteers = Volunteer.objects.filter(
+        assembly_id__in=assemblies,
+        status=Volunteer.Status.NOT_SELECTED,
+        reserve_rank__isnull=True,
+    ).exclude(email__endswith=ERASED_EMAIL_DOMAIN)
+    changed = 0
+    for assembly_id, count in Counter(volunteers.values_list("assembly_id", flat=True)).items():
+        # The address stays unique per assembly (a constraint), so each gets its own id in it.
+        changed += Volunteer.objects.filter(
+            pk__in=volunteers.filter(assembly_id=assembly_id).values("pk")
+        ).update(
+            name="",
+            email=Concat(Value("volunteer-"), Cast("pk", CharField()), Value(ERASED_EMAIL_DOMAIN)),
+            phone="",
+            postcode="",
+            user=None,
+        )
+        audit.record(
+            actor=None,
+            obj=Assembly.objects.get(pk=assembly_id),
+            verb="assembly.volunteers_not_selected_anonymised",
+            changes={"rows": count},
+        )
+    return changed
 
 
 # --- The draw ----------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from luton2040.accounts import retention
+
 from .. import kinds
 from ..forms.assemblies import RegistrationForm
 from ..models import Assembly, Decision
@@ -112,7 +114,16 @@ def assembly_register(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "engagement/assemblies/register.html",
-        {"assembly": assembly, "form": form, "already": already},
+        {
+            "assembly": assembly,
+            "form": form,
+            "already": already,
+            # The periods the retention job applies, so the promise cannot drift from it.
+            "kept_for": retention.rule("assembly_volunteers").period_text(),
+            "kept_if_not_selected": retention.rule(
+                "assembly_volunteers_not_selected"
+            ).period_text(),
+        },
         status=400 if form.errors else 200,
     )
 

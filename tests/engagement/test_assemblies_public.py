@@ -165,7 +165,9 @@ def test_a_resident_registers_without_an_account(client: Client) -> None:
     url = reverse("engagement:assembly-register", kwargs={"slug": assembly.slug})
     page = _text(client.get(url))
     assert "What we keep and for how long" in page
-    assert "We delete your details 12 months after the assembly's last session." in page
+    # The periods the retention job applies (settings.RETENTION_DAYS or the rules' defaults).
+    assert "we delete your name and contact details 90 days after the draw" in page
+    assert "we delete your details 365 days after the assembly's last session." in page
 
     response = client.post(url, _register_data(assembly))
     assert response["Location"] == reverse(
@@ -248,20 +250,3 @@ def test_registration_closes_on_its_date_and_when_the_draw_starts(client: Client
         client.get(reverse("engagement:assembly-register", kwargs={"slug": selecting.slug}))
     )
     assert "Registration has closed" in page
-
-
-def test_volunteers_details_are_deleted_a_year_after_the_last_session_once() -> None:
-    from engagement.tasks_assemblies import erase_expired_volunteers
-
-    today = timezone.localdate()
-    old = make_pool(
-        volunteers=3,
-        starts_on=today - datetime.timedelta(days=400),
-        ends_on=today - datetime.timedelta(days=370),
-        recruitment_closes_on=today - datetime.timedelta(days=420),
-    )
-    recent = make_pool(volunteers=2)
-    assert erase_expired_volunteers() == 3
-    assert erase_expired_volunteers() == 0  # a second run finds nothing left
-    assert not Volunteer.objects.filter(assembly=old).exists()
-    assert Volunteer.objects.filter(assembly=recent).count() == 2
