@@ -74,6 +74,18 @@ def _time(value: dt.time | None) -> str | None:
     return value.strftime("%H:%M") if value is not None else None
 
 
+def public_assurer_email(service: Service) -> str:
+    """Who last verified the listing, only when that address is already public on it. The
+    field holds whoever confirmed it: often an editor's or an officer's own sign-in address,
+    which is personal data (luton2040 personal-data registry) and must not be published."""
+    email = (service.assurer_email or "").strip().lower()
+    public = {
+        (service.email or "").strip().lower(),
+        (service.organisation.email or "").strip().lower(),
+    } - {""}
+    return service.assurer_email if email in public else ""
+
+
 def last_modified(value: dt.datetime | None) -> str | None:
     """ISO 8601 in UTC with millisecond precision, as HSDS asks: 2025-01-31T09:30:00.000Z."""
     if value is None:
@@ -454,7 +466,7 @@ def service_summary(service: Service) -> JSON:
             "minimum_age": service.minimum_age,
             "maximum_age": service.maximum_age,
             "assured_date": _date(service.assured_date),
-            "assurer_email": service.assurer_email,
+            "assurer_email": public_assurer_email(service),
             "alert": service.alert,
             "last_modified": last_modified(service.last_modified),
             # Luton extras (docs/open-referral.md, "Fields beyond the standard").

@@ -422,3 +422,24 @@ def test_every_parameter_together_is_a_valid_page(client: Client, full_service: 
         data = get(client, path, **query)
         assert data["total_items"] == 1
         assert_valid(data, openapi_response(f"/{path}"))
+
+
+def test_who_verified_a_listing_is_published_only_when_their_address_is_already_public(
+    client: Client,
+) -> None:
+    # An editor's or officer's own sign-in address is personal data; the listing's own public
+    # address is not.
+    organisation = OrganisationFactory(email="hello@pantry.example.org")
+    personal = ServiceFactory(
+        organisation=organisation, email="", assurer_email="sam.editor@example.org"
+    )
+    public = ServiceFactory(
+        organisation=organisation, email="", assurer_email="Hello@pantry.example.org"
+    )
+
+    # Empty fields are left out of the API's JSON.
+    assert "assurer_email" not in get(client, f"services/{personal.uuid}")
+    assert get(client, f"services/{public.uuid}")["assurer_email"] == "Hello@pantry.example.org"
+    listed = {row["id"]: row for row in get(client, "services?full=true")["contents"]}
+    assert "assurer_email" not in listed[str(personal.uuid)]
+    assert listed[str(public.uuid)]["assurer_email"] == "Hello@pantry.example.org"
