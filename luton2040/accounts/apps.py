@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import receivers
+        from . import own_data, receivers  # noqa: F401  (own_data registers on import)
         from .roles import Role, grant, sync_roles
 
         receivers.connect()

@@ -21,10 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
     from .models import User
+
+
+# One row of the export: label (usually a lazily translated string) -> value.
+ExportRow = dict[Any, Any]
 
 
 class Erasure(enum.Enum):
@@ -64,12 +69,37 @@ class PersonalDataSource:
     anonymise: dict[str, Any] = field(default_factory=dict)
     # For KEEP: why, for the notice and the erasure confirmation page.
     kept_because: Promise | str = ""
-    # Extra: turn one row into what the export shows; default is the registered fields.
-    export_row: Callable[[Any], dict[str, Any]] | None = None
+    # Extra: turn one row into what the export shows (label -> value); default is the
+    # registered fields. It must not reach other people's personal data, nor run queries of
+    # its own (load what it reads in `rows_for`, so the export's query count stays constant).
+    export_row: Callable[[Any], ExportRow] | None = None
+    # For erasure that is not "set these fields" (the audit log's append-only rows): does the
+    # whole job for one person and returns how many rows it changed.
+    erase: Callable[[ErasureContext], int] | None = None
+    # Shown in the export instead of the model's plural name, when one model holds the person
+    # in more than one role (a response you made; a response you typed in for someone else).
+    title: Promise | str = ""
 
     @property
     def model(self) -> type[models.Model]:
         return apps.get_model(self.model_label)
+
+    @property
+    def key(self) -> tuple[str, tuple[str, ...]]:
+        return (self.model_label, self.fields)
+
+
+@dataclass(frozen=True)
+class ErasureContext:
+    """What a custom `erase` needs to know about the account being erased."""
+
+    user: User
+    # The pseudonym that replaces the person wherever a record must stay ("Erased account
+    # 1a2b3c4d"): the same in every row, so the audit trail still reads as one person's.
+    label: str
+    # Everything that names the person, read before erasure starts (their addresses and names).
+    emails: frozenset[str]
+    names: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -81,16 +111,27 @@ class NotPersonal:
     reason: str
 
 
-_sources: dict[str, PersonalDataSource] = {}
+_sources: dict[tuple[str, tuple[str, ...]], PersonalDataSource] = {}
 _not_personal: dict[tuple[str, str], NotPersonal] = {}
 
 
 def register(*sources: PersonalDataSource) -> None:
-    """Register sources (from an AppConfig.ready). One source per model."""
+    """Register sources (from an app's personal_data.py). A model may have several sources, one
+    per role the person plays in it (author, reviewer), but each field belongs to one source."""
     for source in sources:
-        if source.model_label in _sources and _sources[source.model_label] != source:
-            raise ValueError(f"{source.model_label} is registered twice")
-        _sources[source.model_label] = source
+        if _sources.get(source.key, source) != source:
+            raise ValueError(f"{source.model_label} {source.fields} is registered twice")
+        for other in _sources.values():
+            if (
+                other.key != source.key
+                and other.model_label == source.model_label
+                and set(other.fields) & set(source.fields)
+            ):
+                raise ValueError(
+                    f"{source.model_label}: {set(other.fields) & set(source.fields)} "
+                    "belong to two sources"
+                )
+        _sources[source.key] = source
 
 
 def register_not_personal(model_label: str, reasons: dict[str, str]) -> None:
@@ -101,6 +142,23 @@ def register_not_personal(model_label: str, reasons: dict[str, str]) -> None:
 
 def sources() -> list[PersonalDataSource]:
     return list(_sources.values())
+
+
+def unregister(source: PersonalDataSource) -> None:
+    """Take a source out again (the registry's own tests register fakes and remove them)."""
+    _sources.pop(source.key, None)
+
+
+def same_email(field_name: str, user: User) -> Q:
+    """Rows whose `field_name` holds one of the person's addresses: their sign-in address or
+    any address they have verified. Records made without an account (a listing report, a
+    follow by email) are theirs only if the address is proven to be theirs."""
+    from allauth.account.models import EmailAddress
+
+    verified = EmailAddress.objects.filter(
+        user=user, verified=True, email__iexact=OuterRef(field_name)
+    )
+    return Q(**{f"{field_name}__iexact": user.email}) | Q(Exists(verified))
 
 
 def not_personal() -> Iterable[NotPersonal]:

@@ -29,6 +29,7 @@ from .conftest import (
     start_from_top,
     visit,
 )
+from .pages_account_data import PAGES as ACCOUNT_DATA_PAGES
 from .pages_engagement_assemblies import PAGES as ENGAGEMENT_ASSEMBLY_PAGES
 from .pages_engagement_consultations import PAGES as ENGAGEMENT_CONSULTATION_PAGES
 from .pages_engagement_hub_desk import PAGES as ENGAGEMENT_HUB_DESK_PAGES
@@ -121,6 +122,7 @@ PAGES = [
     PageSpec("notifications-staff:detail", persona="staff", setup=_failed_message),
     # Django's admin has its own skip link, to #content-start.
     PageSpec("/admin/", persona="staff", main_id="content-start"),
+    *ACCOUNT_DATA_PAGES,
     *HUBS_PUBLIC_PAGES,
     *HUBS_EDITOR_PAGES,
     *HUBS_FEEDBACK_PAGES,
