@@ -126,8 +126,11 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         "The portal runs on PostgreSQL only: DATABASE_URL must be postgres://"
     )
 # Django's psycopg 3 pool: connections are reused across requests in a process; the pool
-# re-checks connections, so a PostgreSQL restart heals by itself.
+# re-checks connections, so a PostgreSQL restart heals by itself (docs/reliability.md).
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# With the pool, health checks become the pool's `check` (ConnectionPool.check_connection):
+# a connection PostgreSQL dropped (a restart) is discarded on checkout, not handed to a view.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"]["pool"] = {
     "min_size": env.int("DATABASE_POOL_MIN", default=1),
@@ -150,13 +153,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, sessions ------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # django-redis rather than Django's RedisCache: with Redis away, IGNORE_EXCEPTIONS turns a
+    # cache call into a miss (reads, None from writes) instead of an error, so the site keeps
+    # serving from PostgreSQL. The short socket timeouts stop a hung Redis holding a request.
+    # While it is away the portal's own rate limits fail open, allauth's fail closed (no
+    # sign-in until Redis is back): docs/reliability.md, "Faults".
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "luton2040",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
+    # An ignored error is still logged (with its traceback): Redis being away must be seen.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sessions live in PostgreSQL so web processes stay stateless and survive a Redis restart.
@@ -192,7 +207,27 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_RATE_LIMITS_ENABLED = True  # allauth's defaults: per IP, per account, per key
+# allauth's rate limits (always on; False would turn them off), written out so the numbers are
+# on record and tested (tests/accounts/test_sign_in_hardening.py). Counted in the cache (Redis
+# in a deploy, shared by every web process). "ip" is per client address, "key" per email
+# address typed, from any address. The Django admin signs in through these same pages
+# (urls.py: secure_admin_login), and wrong two-factor codes count as "login_failed" too.
+ACCOUNT_RATE_LIMITS = {
+    # Wrong passwords: 10 a minute from one address stops guessing across many accounts; 5 per
+    # account in 5 minutes, from any address, stops a botnet guessing one account. Even the
+    # right password is refused until the window passes.
+    "login_failed": "10/m/ip,5/5m/key",
+    # Any sign-in form sent, right or wrong: 30 a minute from one address (a hub's shared
+    # computer stays well under it).
+    "login": "30/m/ip",
+    # Reset emails: 20 a minute from one address; 5 an hour to one email address, so the form
+    # cannot be used to flood someone's inbox.
+    "reset_password": "20/m/ip,5/h/key",
+    # The page a reset link opens: 20 a minute from one address, against guessing reset keys.
+    "reset_password_from_key": "20/m/ip",
+    # New accounts: 20 a minute from one address.
+    "signup": "20/m/ip",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Luton 2040] "
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -259,6 +294,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 if env.bool("DJANGO_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Rate limits per IP (allauth's and ours, via the account adapter) must count the visitor,
+    # not the proxy: take the address the one trusted proxy appended to X-Forwarded-For.
+    ALLAUTH_TRUSTED_PROXY_COUNT = 1
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -359,6 +397,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
         3600,
         2 * (CELERY_TASK_TIME_LIMIT + NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS),
     ),
+    # A Redis that takes connections but does not answer (hung, overloaded) would hold a web
+    # request queuing a task for ever (measured: over 200 s). With these, publishing gives up
+    # in about 3 s; the worker's own waits on Redis (BRPOP, 1 s) stay well inside them.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 3,
+}
+# Publishing is retried briefly, then fails (kombu OperationalError): the callers catch it and
+# the committed outbox row waits for the requeue job (docs/reliability.md, "Faults").
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
 }
 
 # The beat schedule, in code. Times are Europe/London (CELERY_TIMEZONE).
@@ -397,9 +449,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
-    # Assembly volunteers' details are erased when the privacy note says (safe twice).
-    "engagement.erase_expired_volunteers": {
-        "task": "engagement.assemblies.erase_expired_volunteers",
+    # Personal data past its retention period is deleted or anonymised (RETENTION_DAYS
+    # below); safe twice. Assembly volunteers' details are one of its rules.
+    "accounts.apply_retention": {
+        "task": "luton2040.accounts.tasks.apply_retention",
         "schedule": crontab(hour=3, minute=30),
     },
 }
@@ -435,6 +488,14 @@ ENGAGEMENT_DOCUMENT_MAX_BYTES = env.int("ENGAGEMENT_DOCUMENT_MAX_BYTES", default
 # Responses: sends per IP address per minute before "try again in a minute" (bots, not people:
 # a hub's shared computer sending a few responses in a row stays well under it).
 ENGAGEMENT_RESPONSES_PER_MINUTE = env.int("ENGAGEMENT_RESPONSES_PER_MINUTE", default=20)
+
+# --- Retention of personal data (luton2040/accounts/retention.py; docs/privacy.md) ----------
+# Days each kind of record is kept, by rule key. The defaults are in each app's retention.py
+# and in the table in docs/privacy.md; set only the ones to change, e.g.
+# RETENTION_DAYS="unverified_signups=14;sent_notifications=400". The privacy notice shows the
+# periods in force. Keep sent_notifications at 365 or more: unsubscribe links last a year.
+RETENTION_DAYS: dict[str, int] = env.dict("RETENTION_DAYS", cast={"value": int}, default={})
+# --- End of retention ------------------------------------------------------------------------
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -16,19 +16,18 @@ apart from it (so they are never on the draft). Every page works with JavaScript
 
 from __future__ import annotations
 
-import hashlib
 import math
 from typing import Any
 from urllib.parse import urlencode
 
-from allauth.account.adapter import get_adapter
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
+
+from luton2040.ratelimit import client_address, over_limit
 
 from ..forms.answers import SectionAnswersForm
 from ..forms.equality import EqualityMonitoringForm
@@ -124,16 +123,9 @@ def _over_limit(request: HttpRequest, what: str) -> bool:
         return False
     if what == "start":
         amount *= STARTS_PER_SEND
-    client_ip = get_adapter().get_client_ip(request) or ""
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip}".encode()).hexdigest()[:32]
-    key = f"engagement:respond:{what}:{digest}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: the first of a new minute
-        cache.set(key, 1, timeout=60)
-        count = 1
-    return count > amount
+    return over_limit(
+        f"engagement:respond:{what}", client_address(request), amount=amount, seconds=60
+    )
 
 
 # --- where to go next ------------------------------------------------------------------------

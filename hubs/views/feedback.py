@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-
-from allauth.account.adapter import get_adapter
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -16,6 +11,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from luton2040.ratelimit import client_address, over_limit
 
 from ..forms_feedback import ListingReportFilter, ListingReportForm, ListingReportUpdateForm
 from ..models import ListingReport, Location, Service
@@ -31,16 +28,7 @@ REPORTS_PER_PAGE = 50
 
 def _over_report_limit(request: HttpRequest) -> bool:
     amount, seconds = REPORT_LIMIT
-    client_ip = get_adapter().get_client_ip(request) or ""
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip}".encode()).hexdigest()[:32]
-    key = f"hubs:report:{digest}"
-    cache.add(key, 0, timeout=seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: the first hit of a new window
-        cache.set(key, 1, timeout=seconds)
-        count = 1
-    return count > amount
+    return over_limit("hubs:report", client_address(request), amount=amount, seconds=seconds)
 
 
 def _listing_url(listing: Service | Location) -> str:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from luton2040.accounts.models import User
+from luton2040.ratelimit import client_address, over_limit
 
 from . import kinds, links
 from .forms import FollowForm, PreferencesForm
@@ -40,14 +39,7 @@ FOLLOW_LIMIT_PER_EMAIL = (3, 60 * 60)
 
 def _over_limit(name: str, value: str, limit: tuple[int, int]) -> bool:
     amount, seconds = limit
-    key = f"notifications:follow:{name}:{value}"
-    cache.add(key, 0, timeout=seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: this is the first hit of a new window
-        cache.set(key, 1, timeout=seconds)
-        count = 1
-    return count > amount
+    return over_limit(f"notifications:follow:{name}", value, amount=amount, seconds=seconds)
 
 
 # --- Preferences -----------------------------------------------------------------------------
@@ -145,8 +137,7 @@ def follow(request: HttpRequest) -> HttpResponse:
     if form.is_bot:
         # Say what we would say to a person, so the bot learns nothing; send nothing.
         return render(request, "notifications/follow_check_email.html", {"subject": subject})
-    client_ip = get_adapter().get_client_ip(request)
-    if _over_limit("ip", client_ip, FOLLOW_LIMIT_PER_IP) or _over_limit(
+    if _over_limit("ip", client_address(request), FOLLOW_LIMIT_PER_IP) or _over_limit(
         "email", email.lower(), FOLLOW_LIMIT_PER_EMAIL
     ):
         return render(request, "notifications/follow_too_many.html", status=429)
