@@ -22,7 +22,7 @@ from typing import Any
 
 import rules
 
-from luton2040.accounts.rules import has_mfa, is_council_staff, is_organisation_editor
+from luton2040.accounts.rules import is_organisation_editor, staff_with_mfa
 
 from .models import Consultation, Response
 
@@ -73,15 +73,15 @@ def response_still_open(user: Any, response: Response | None) -> bool:
     return response is not None and response.consultation.status == Consultation.Status.OPEN
 
 
-runs_engagement = is_council_staff & has_mfa
+runs_engagement = staff_with_mfa
 
-rules.add_perm("engagement.view_consultation", is_published | is_council_staff)
+rules.add_perm("engagement.view_consultation", is_published | staff_with_mfa)
 rules.add_perm("engagement.manage_consultation", runs_engagement)
 rules.add_perm("engagement.respond", is_open)
 rules.add_perm("engagement.change_response", is_own_response & response_still_open)
 rules.add_perm(
     "engagement.enter_assisted_response",
-    (is_council_staff | is_organisation_editor) & takes_assisted_responses,
+    (staff_with_mfa | is_organisation_editor) & takes_assisted_responses,
 )
 rules.add_perm("engagement.view_consultation_results", results_are_public | runs_engagement)
 rules.add_perm("engagement.manage_assembly", runs_engagement)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import rules
 
 from luton2040.accounts.models import User
-from luton2040.accounts.rules import is_council_staff, is_organisation_editor
+from luton2040.accounts.rules import is_organisation_editor, staff_with_mfa
 
 from .models import Organisation, OrganisationEditor
 
@@ -19,7 +19,7 @@ def edits_organisation(user: User, organisation: Organisation | None) -> bool:
 
 rules.add_perm("hubs.view_organisation", rules.always_allow)
 rules.add_perm(
-    "hubs.change_organisation", is_council_staff | (is_organisation_editor & edits_organisation)
+    "hubs.change_organisation", staff_with_mfa | (is_organisation_editor & edits_organisation)
 )
 
 
@@ -40,6 +40,6 @@ rules.add_perm("hubs.propose_listing", is_organisation_editor & edits_organisati
 rules.add_perm("hubs.propose_service_edit", may_propose)
 rules.add_perm("hubs.propose_location_edit", may_propose)
 rules.add_perm("hubs.withdraw_listing_edit", may_propose)
-rules.add_perm("hubs.change_service", is_council_staff | may_propose)
-rules.add_perm("hubs.change_location", is_council_staff | may_propose)
-rules.add_perm("hubs.review_listing_edit", is_council_staff)
+rules.add_perm("hubs.change_service", staff_with_mfa | may_propose)
+rules.add_perm("hubs.change_location", staff_with_mfa | may_propose)
+rules.add_perm("hubs.review_listing_edit", staff_with_mfa)

@@ -22,10 +22,9 @@ from typing import Any
 import rules
 
 from luton2040.accounts.rules import (
-    has_mfa,
-    is_council_staff,
     is_taskforce_lead,
     is_taskforce_member,
+    staff_with_mfa,
 )
 
 from .models import Action, ActionUpdate, Evidence
@@ -53,15 +52,15 @@ def is_published(user: Any, action: Action | None) -> bool:
     return action is not None and action.review == Action.Review.PUBLISHED
 
 
-is_taskforce = is_taskforce_member | is_taskforce_lead | is_council_staff
-may_review = is_taskforce_lead | (is_council_staff & has_mfa)
-may_change = is_taskforce_lead | is_council_staff | (is_taskforce_member & owns_action)
+is_taskforce = is_taskforce_member | is_taskforce_lead | staff_with_mfa
+may_review = is_taskforce_lead | staff_with_mfa
+may_change = is_taskforce_lead | staff_with_mfa | (is_taskforce_member & owns_action)
 may_view_action = (
     is_published_public
     | (is_published & is_taskforce)
     | (is_taskforce_member & owns_action)
     | is_taskforce_lead
-    | is_council_staff
+    | staff_with_mfa
 )
 
 

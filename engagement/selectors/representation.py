@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hubs.models import Location
 from hubs.selectors.places import hubs_in_wards, hubs_run_by
-from luton2040.accounts.rules import is_council_staff
+from luton2040.accounts.rules import staff_with_mfa
 from luton2040.places.models import Ward
 
 from ..models import Channel, Consultation, EqualityMonitoring, PopulationShare, Response
@@ -413,4 +413,4 @@ def postal_grace_ends(consultation: Consultation) -> datetime.date:
 def hubs_for_desk(user: Any) -> QuerySet[Location]:
     """The hubs a person may record a response at: any hub for council staff; for an
     organisation editor, the hubs of the organisations they edit."""
-    return hubs_run_by(user, every_hub=is_council_staff(user))
+    return hubs_run_by(user, every_hub=staff_with_mfa(user))

@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from luton2040.accounts.rules import is_council_staff, is_organisation_editor
+from luton2040.accounts.rules import is_organisation_editor, staff_with_mfa
 
 from ..filters import ConsultationFilter, StaffConsultationFilter
 from ..forms.consultations import ConsultationForm, DocumentForm
@@ -141,7 +141,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 for consultation in page["page_obj"]
             ],
             # Hub staff (organisation editors) and council staff type in paper responses.
-            "enters_responses": is_council_staff(request.user)
+            "enters_responses": staff_with_mfa(request.user)
             or is_organisation_editor(request.user),
             **page,
         },

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from luton2040.accounts.rules import is_council_staff, is_organisation_editor
+from luton2040.accounts.rules import is_organisation_editor, staff_with_mfa
 from luton2040.places.selectors import ward_list
 
 from ..forms.answers import SectionAnswersForm
@@ -39,7 +39,7 @@ SESSION_KEY = "engagement.hub_desk"
 DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
 TEMPLATES = "engagement/hub_desk/"
 
-works_the_desk = is_council_staff | is_organisation_editor
+works_the_desk = staff_with_mfa | is_organisation_editor
 
 
 def _check_desk_user(request: HttpRequest) -> None:
@@ -152,7 +152,7 @@ def enter(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _get_consultation_for_desk(request, slug)
     sections = survey_sections(consultation=consultation)
     hubs = selectors.hubs_for_desk(request.user)
-    any_hub = bool(is_council_staff(request.user))
+    any_hub = bool(staff_with_mfa(request.user))
     bound = request.method == "POST"
     last = _state(request).get("last", {}).get(str(consultation.pk), {})
     entry_form = HubDeskEntryForm(

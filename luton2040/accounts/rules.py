@@ -49,9 +49,21 @@ def has_mfa(user: object) -> bool:
     """True when the user has TOTP set up (recovery codes alone do not count)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    # Asked by the staff middleware and by several rules in one request: one query, kept on
+    # the request's user object (a fresh one each request), as role_names is.
+    cached = getattr(user, "_has_totp", None)
+    if cached is None:
+        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        user._has_totp = cached  # type: ignore[attr-defined]
+    return bool(cached)
 
+
+# Council staff act as staff only once two-factor authentication is set up, wherever the
+# power is used: /staff/ and /admin/ are guarded by URL too (StaffMFAMiddleware), but staff
+# powers on member pages (taskforce actions, indicator values, the hub desk) are not under
+# those prefixes. Without two-factor, a staff account has only what a resident has.
+staff_with_mfa = is_council_staff & has_mfa
 
 # Staff pages: council staff who have set up two-factor authentication.
-rules.add_perm("accounts.use_staff_pages", is_council_staff & has_mfa)
+rules.add_perm("accounts.use_staff_pages", staff_with_mfa)
 rules.add_perm("accounts.view_audit_log", is_council_staff)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from luton2040.accounts.rules import is_council_staff, is_taskforce_lead, is_taskforce_member
+from luton2040.accounts.rules import is_taskforce_lead, is_taskforce_member, staff_with_mfa
 
 from .. import charts
 from ..forms_indicators import IndicatorValueForm
@@ -25,7 +25,7 @@ from ..selectors import indicators as selectors
 from ..services import indicators as services
 
 # Who may see internal indicators and record figures: the taskforce and council staff.
-_may_record = is_taskforce_member | is_taskforce_lead | is_council_staff
+_may_record = is_taskforce_member | is_taskforce_lead | staff_with_mfa
 
 
 def sees_unpublished(user: Any) -> bool:

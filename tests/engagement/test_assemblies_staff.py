@@ -149,9 +149,9 @@ def test_the_volunteer_list_takes_the_same_queries_at_any_size(
     assembly = make_pool(volunteers=count)
     client.force_login(staff)
     url = reverse("engagement-staff:assembly-volunteers", kwargs={"pk": assembly.pk})
-    # Session, user, roles, the MFA check (once by the /staff/ gate, twice by the access
-    # helper), the assembly, the count, the page, the page's answers, the filter's answers.
-    with django_assert_num_queries(11):
+    # Session, user, roles, the MFA check (asked once a request), the assembly, the count, the
+    # page, the page's answers, the filter's answers.
+    with django_assert_num_queries(9):
         response = client.get(url, {"status": "registered"})
     assert response.status_code == 200
     assert _text(response).count("Volunteer 0") == count
@@ -183,8 +183,8 @@ def test_the_staff_assembly_list_takes_the_same_queries_at_any_size(
     for _ in range(count):
         make_pool(volunteers=2)
     client.force_login(staff)
-    # Session, user, roles, the MFA check (gate and rule), the assemblies with their counts.
-    with django_assert_num_queries(6):
+    # Session, user, roles, the MFA check (asked once a request), the assemblies with counts.
+    with django_assert_num_queries(5):
         response = client.get(reverse("engagement-staff:assembly-list"))
     assert response.status_code == 200
 

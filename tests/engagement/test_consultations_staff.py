@@ -212,7 +212,7 @@ def test_the_staff_list_costs_the_same_queries_however_many_rows(
     client.get(url)  # warm the session
     # session, user, the user's groups (staff role), their authenticator (asked by the /staff/
     # gate and again by the rule), the count, the page of consultations with their counts
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert _text(response).count('<tr class="govuk-table__row">') == count + 1  # and the head
 

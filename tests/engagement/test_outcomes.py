@@ -587,7 +587,7 @@ def test_outcome_pages_take_the_same_queries_at_any_size(
     client.force_login(staff)
     edit = reverse("engagement-staff:outcome-edit", kwargs={"slug": "c0"})
     client.get(edit)
-    # session, user, role groups, MFA, consultation, MFA (rule); consultation with outcome,
+    # session, user, role groups, MFA (once a request), consultation; consultation with outcome,
     # decisions, published actions, all actions, their statuses
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         assert client.get(edit).status_code == 200

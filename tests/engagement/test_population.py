@@ -192,6 +192,6 @@ def test_the_page_costs_a_fixed_number_of_queries(
 ) -> None:
     client.force_login(staff)
     client.get(reverse(URL))
-    # Session, user, roles, MFA (the gate), MFA (the rule), figures, wards.
-    with django_assert_num_queries(7):
+    # Session, user, roles, MFA (once a request), figures, wards.
+    with django_assert_num_queries(6):
         assert client.get(reverse(URL)).status_code == 200

@@ -496,21 +496,21 @@ def test_results_pages_take_the_same_queries_at_any_size(
     client.force_login(staff)
     staff_url = reverse("engagement-staff:results", kwargs={"slug": "sized"})
     client.get(staff_url)  # warm the session and permission caches
-    # session, user, role groups, MFA (the middleware's), the consultation, MFA (the rule's);
+    # session, user, role groups, MFA (once a request), the consultation;
     # then questions, options, channels, option counts, question figures, medians, ward
     # counts, wards, tags and tag counts
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         assert client.get(staff_url).status_code == 200
     answers_url = reverse(
         "engagement-staff:results-answers", kwargs={"slug": "sized", "question": written.pk}
     )
     client.get(answers_url)
     # auth as above; consultation, question, tags, the count, a page of answers, their tags
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         assert client.get(answers_url).status_code == 200
     frame_url = reverse("engagement-staff:coding-frame", kwargs={"slug": "sized"})
     # auth and the consultation as above; the tags with their counts, questions, options
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert client.get(frame_url).status_code == 200
     client.logout()
     public_url = reverse("engagement:results", kwargs={"slug": "sized"})

@@ -848,7 +848,7 @@ def test_survey_overview_query_count_is_constant(
     _responded(consultation)
     # Session, user, roles, two-factor check (by the staff gate and again by the rule),
     # consultation, sections, questions, options, and whether anyone has responded.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = staff_client.get(_url("survey", consultation))
     assert response.status_code == 200
     assert _text(response).count('class="govuk-summary-card__title"') == size * 3

@@ -356,8 +356,8 @@ def test_the_page_costs_the_same_queries_however_many_responded(
     client.force_login(staff)
     url = reverse("engagement-staff:who-is-responding", args=[consultation.slug])
     client.get(url)  # warm the session
-    # Session, user, roles, MFA (the gate), consultation, MFA (the rule); then by channel,
+    # Session, user, roles, MFA (once a request), consultation; then by channel,
     # equality answers, population, wards, hubs in the under-represented wards.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert response.status_code == 200
