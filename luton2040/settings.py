@@ -156,11 +156,12 @@ if REDIS_URL:
     # django-redis rather than Django's RedisCache: with Redis away, IGNORE_EXCEPTIONS turns a
     # cache call into a miss (reads, None from writes) instead of an error, so the site keeps
     # serving from PostgreSQL. The short socket timeouts stop a hung Redis holding a request.
-    # While it is away the portal's own rate limits fail open, allauth's fail closed (no
-    # sign-in until Redis is back): docs/reliability.md, "Faults".
+    # While it is away every rate limit, allauth's included, fails open (luton2040/cache.py;
+    # docs/reliability.md, "Faults").
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis, with `add` answering True while Redis is away (luton2040/cache.py).
+            "BACKEND": "luton2040.cache.PortalRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "luton2040",
             "OPTIONS": {

@@ -35,7 +35,7 @@ from luton2040.celery import app as celery_app
 from luton2040.notifications.models import Notification
 from luton2040.notifications.services import notifications_requeue_stalled
 
-from ..factories import ConsultationFactory, ServiceFactory
+from ..factories import TEST_PASSWORD, ConsultationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +160,17 @@ def test_a_listing_report_is_saved_with_redis_away(client: Client, listed_servic
     )
     assert response.status_code == 302
     assert ListingReport.objects.filter(details="fault-test-marker").count() == 1
+
+
+@pytest.mark.usefixtures("redis_away")
+def test_people_can_still_sign_in_with_redis_away(client: Client, resident: User) -> None:
+    # allauth counts sign-in attempts in the cache under a lock taken with cache.add; with the
+    # cache away and add answering None, every attempt was refused as "too many" (429).
+    response = client.post(
+        reverse("account_login"), {"login": resident.email, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:profile")).status_code == 200
 
 
 @pytest.fixture
