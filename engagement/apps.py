@@ -26,7 +26,20 @@ class EngagementConfig(AppConfig):
             "engagement.assembly",
             followable=lambda: self.get_model("Assembly")._default_manager.exclude(status="draft"),
         )
+        # What engagement adds to taskforce pages: the progress report's "Consultation
+        # outcomes" block, and on each action's page what decided or recommended it.
+        from taskforce import extensions
+        from taskforce.models import ReportSection
+
         from . import tasks_assemblies  # noqa: F401  (Celery's autodiscovery looks only in tasks.py)
+        from .selectors.assemblies import recommendation_links_for_action
+        from .selectors.outcomes import outcome_links_for_action, outcomes_published_between
+
+        extensions.register_report_block(
+            ReportSection.Kind.CONSULTATION_OUTCOMES, outcomes_published_between
+        )
+        extensions.register_action_links(outcome_links_for_action)
+        extensions.register_action_links(recommendation_links_for_action)
 
         # Council staff run consultations and assemblies; object rules are in rules.py.
         grant(

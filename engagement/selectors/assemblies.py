@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from taskforce.extensions import ActionLink
 from taskforce.selectors.actions import parent_choices
 from taskforce.selectors.tracker import public_actions
 
@@ -22,6 +23,9 @@ from ..models import (
     StratificationFeature,
     Volunteer,
 )
+
+if TYPE_CHECKING:
+    from taskforce.models import Action
 
 # The statuses in which a volunteer is part of the pool a draw chooses from.
 IN_POOL = ~Q(status=Volunteer.Status.WITHDRAWN)
@@ -386,3 +390,26 @@ def explain_problems(result: dict[str, Any]) -> list[str]:
                 )
             )
     return lines
+
+
+def recommendation_links_for_action(action: Action) -> list[ActionLink]:
+    """Assembly recommendations this action carries out, once the council's response to them
+    is published (before that the link is staff's working, not public). One query."""
+    recommendations = (
+        Recommendation.objects.filter(actions=action, assembly__status=Assembly.Status.RESPONDED)
+        .select_related("assembly")
+        .order_by("assembly__ends_on", "number")
+    )
+    return [
+        ActionLink(
+            kind=_("Assembly recommendation"),
+            title=_("%(assembly)s, recommendation %(number)s: %(title)s")
+            % {
+                "assembly": recommendation.assembly.title,
+                "number": recommendation.number,
+                "title": recommendation.title,
+            },
+            url=f"{recommendation.assembly.get_absolute_url()}#recommendation-{recommendation.pk}",
+        )
+        for recommendation in recommendations
+    ]

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from taskforce.extensions import ActionLink
 from taskforce.selectors.tracker import public_actions
 from taskforce.selectors.vocabulary import outcome_list
 
@@ -150,3 +153,57 @@ def taskforce_outcomes() -> QuerySet[Outcome]:
 def action_choices() -> QuerySet[Action]:
     """The published taskforce actions a decision may link to, by reference."""
     return public_actions().order_by("reference")
+
+
+# --- What engagement adds to taskforce pages (registered in apps.py) ---------------------------
+
+
+def outcomes_published_between(start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """The taskforce progress report's "Consultation outcomes" block: outcomes published from
+    `start` to `end` (London dates, both included), oldest first, each with its decisions, in
+    the shape the report freezes into its snapshot. Two queries."""
+    outcomes = (
+        ConsultationOutcome.objects.filter(
+            published_at__isnull=False,
+            published_at__date__gte=start,
+            published_at__date__lte=end,
+        )
+        .exclude(consultation__status=Consultation.Status.DRAFT)
+        .select_related("consultation")
+        .prefetch_related("decisions")
+        .order_by("published_at", "pk")
+    )
+    return {
+        "consultations": [
+            {
+                "title": outcome.consultation.title,
+                "url": reverse("engagement:outcome", kwargs={"slug": outcome.consultation.slug}),
+                "published_on": timezone.localdate(outcome.published_at).isoformat(),
+                "decisions": [
+                    {"text": decision.text, "decision": str(decision.get_decision_display())}
+                    for decision in outcome.decisions.all()
+                ],
+            }
+            for outcome in outcomes
+            if outcome.published_at is not None
+        ]
+    }
+
+
+def outcome_links_for_action(action: Action) -> list[ActionLink]:
+    """Published consultation outcomes with a decision this action carries out. One query."""
+    outcomes = (
+        ConsultationOutcome.objects.filter(published_at__isnull=False, decisions__actions=action)
+        .exclude(consultation__status=Consultation.Status.DRAFT)
+        .select_related("consultation")
+        .distinct()
+        .order_by("published_at", "pk")
+    )
+    return [
+        ActionLink(
+            kind=str(_("Consultation outcome")),
+            title=outcome.consultation.title,
+            url=reverse("engagement:outcome", kwargs={"slug": outcome.consultation.slug}),
+        )
+        for outcome in outcomes
+    ]

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch
 
+from .. import extensions
 from ..models import (
     Action,
     ActionStatus,
@@ -114,9 +115,12 @@ def section_live_data(
     if kind in (Kind.INDICATOR_TABLE, Kind.INDICATOR_CHART):
         return indicator_data(indicator=section.indicator) if section.indicator else None
     if kind == Kind.CONSULTATION_OUTCOMES:
-        # The engagement app does not exist yet, and taskforce may not import it anyway: an
-        # empty list, so the report says there were none in this period.
-        return {"consultations": []}
+        # Engagement provides it (taskforce/extensions.py); without it, none in this period.
+        report = section.report
+        data = extensions.report_block_data(
+            kind, period_start=report.period_start, period_end=report.period_end
+        )
+        return data if data is not None else {"consultations": []}
     return None
 
 

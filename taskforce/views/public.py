@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from .. import downloads
+from .. import downloads, extensions
 from ..filters import ActionFilter
 from ..models import Action, Evidence, Indicator, Milestone, Outcome
 from ..selectors import outcome_list
@@ -140,10 +140,9 @@ def action_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 action_sub_actions(action=action, include_unpublished=not action.is_public)
             ),
             "timeline": timeline,
-            # Consultation outcomes and assembly recommendations will link here once the
-            # engagement app exists; the taskforce imports no other domain app, so until then
-            # there is nothing to show and the section is not rendered.
-            "linked_engagement": [],
+            # Consultation decisions and assembly recommendations this action carries out,
+            # from the apps that registered them (taskforce/extensions.py).
+            "linked_engagement": extensions.action_links(action),
         },
     )
 

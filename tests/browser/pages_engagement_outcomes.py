@@ -157,6 +157,40 @@ def _decision(request: pytest.FixtureRequest) -> dict[str, Any]:
     return {"slug": consultation.slug, "decision": consultation.outcome.decisions.first().pk}
 
 
+def _action_carrying_out_a_decision(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The published action a published outcome links to: its page lists the outcome."""
+    _outcome(request, publish=True)
+    return {"reference": "FT-031"}
+
+
+def _report_with_outcomes(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """A draft progress report whose "Consultation outcomes" block has one outcome in it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from taskforce.models import ReportSection
+    from taskforce.services.reports import report_create, report_section_add
+    from tests.factories import UserFactory
+
+    _outcome(request, publish=True)
+    by = UserFactory()
+    today = timezone.localdate()
+    report = report_create(
+        by=by,
+        title="Progress this quarter",
+        period_start=today - datetime.timedelta(days=90),
+        period_end=today,
+    )
+    report_section_add(
+        report=report,
+        by=by,
+        kind=ReportSection.Kind.CONSULTATION_OUTCOMES,
+        heading="What residents told us",
+    )
+    return {"pk": report.pk}
+
+
 def _outcome_list(request: pytest.FixtureRequest) -> None:
     _outcome(request, publish=True)
     _closed("parks", title="Parks and green spaces", days_ago=100)
@@ -187,4 +221,7 @@ PAGES: list[PageSpec] = [
     PageSpec("engagement:outcome", persona="staff", setup=_draft_outcome),
     PageSpec("engagement:outcome", status=404, setup=_draft_outcome),
     PageSpec("engagement:outcome-list", setup=_outcome_list),
+    # Taskforce pages showing what engagement registered there (taskforce/extensions.py).
+    PageSpec("taskforce:action-detail", setup=_action_carrying_out_a_decision),
+    PageSpec("taskforce-staff:report-preview", persona="staff", setup=_report_with_outcomes),
 ]
