@@ -24,6 +24,7 @@ urlpatterns = [
     path("cookies/", views.cookies, name="cookies"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("luton2040.accounts.urls")),
+    path("staff/", views.staff_home, name="staff-home"),
     path("staff/audit/", include("luton2040.audit.urls")),
     path("notifications/", include("luton2040.notifications.urls")),
     path("staff/notifications/", include((notification_staff_urls, "notifications-staff"))),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,6 +21,17 @@ from taskforce.selectors import outcome_list
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"outcomes": outcome_list()})
+
+
+@login_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """/staff/: every staff area on one page, so an officer can move between the directory,
+    the taskforce, consultations and the records without going through their account page.
+    Links only: each area's own views decide what its pages show (and the MFA gate covers
+    /staff/)."""
+    if not request.user.has_perm("accounts.use_staff_pages"):
+        raise PermissionDenied
+    return render(request, "pages/staff_home.html")
 
 
 def accessibility_statement(request: HttpRequest) -> HttpResponse:

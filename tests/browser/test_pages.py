@@ -111,6 +111,7 @@ PAGES = [
     PageSpec("mfa_index", persona="resident"),
     PageSpec("mfa_activate_totp", persona="resident"),
     PageSpec("account_reauthenticate", persona="resident"),
+    PageSpec("staff-home", persona="staff"),
     PageSpec("audit:event-list", persona="staff"),
     PageSpec("notifications:preferences", persona="resident"),
     # Following without an account: the form on its own page, and the confirmation link's page.

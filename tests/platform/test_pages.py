@@ -138,16 +138,45 @@ def test_home_says_when_outcomes_are_not_loaded(client: Client, db: None) -> Non
         assert f'href="{reverse(part)}"' in html
 
 
-def test_staff_link_only_for_people_who_may_read_the_audit_log(
+def test_staff_pages_link_only_for_council_staff(
     client: Client, staff: User, resident: User
 ) -> None:
-    audit_url = reverse("audit:event-list")
+    staff_url = reverse("staff-home")
 
     client.force_login(resident)
-    assert f'href="{audit_url}"' not in client.get(reverse("home")).content.decode()
+    assert f'href="{staff_url}"' not in client.get(reverse("home")).content.decode()
 
     client.force_login(staff)
-    assert f'href="{audit_url}"' in client.get(reverse("home")).content.decode()
+    assert f'href="{staff_url}"' in client.get(reverse("home")).content.decode()
+
+
+def test_the_staff_pages_page_links_every_staff_area(client: Client, staff: User) -> None:
+    client.force_login(staff)
+    html = client.get(reverse("staff-home")).content.decode()
+    for name in (
+        "hubs-staff:review-list",
+        "hubs-staff:report-list",
+        "hubs-staff:unconfirmed-list",
+        "hubs-staff:import",
+        "hubs-staff:export",
+        "taskforce:review-queue",
+        "taskforce-staff:report-list",
+        "engagement-staff:consultation-list",
+        "engagement-staff:assembly-list",
+        "engagement:hub-desk",
+        "audit:event-list",
+        "notifications-staff:list",
+        "admin:index",
+    ):
+        assert f'href="{reverse(name)}"' in html, name
+
+
+@pytest.mark.parametrize("persona", ["resident", "org_editor", "taskforce_lead"])
+def test_the_staff_pages_page_is_refused_to_everyone_else(
+    client: Client, persona: str, request: pytest.FixtureRequest
+) -> None:
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("staff-home")).status_code == 403
 
 
 def test_profile_shows_email_roles_and_security_settings(client: Client, resident: User) -> None:

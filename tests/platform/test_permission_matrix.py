@@ -177,6 +177,7 @@ MATRIX: dict[str, Rule] = {
     "notifications:confirm-follow": BAD_TOKEN_LINK.with_kwargs(token=BAD_TOKEN),
     "notifications:unsubscribe": BAD_TOKEN_LINK.with_kwargs(token=BAD_TOKEN),
     # Staff pages
+    "staff-home": STAFF,
     "audit:event-list": STAFF,
     "audit:event-list-csv": STAFF,
     "notifications-staff:list": STAFF,
