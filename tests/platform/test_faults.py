@@ -20,6 +20,7 @@ from unittest import mock
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import OperationalError, connection
 from django.db.backends.utils import CursorWrapper
 from django.test import Client, override_settings
@@ -38,6 +39,11 @@ from luton2040.notifications.services import notifications_requeue_stalled
 from ..factories import TEST_PASSWORD, ConsultationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    cache.clear()  # the forms here count requests in the shared cache (Redis in CI)
 
 
 # --- PostgreSQL unreachable: a clear 503 -------------------------------------------------------
@@ -80,7 +86,9 @@ def test_an_error_that_is_not_the_database_is_still_a_500() -> None:
 # --- PostgreSQL restarted: the pool drops dead connections by itself ------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback, as every transactional test here: without it the teardown re-runs
+# post_migrate, whose role groups then clash with the next serialized test's restore.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_pool_replaces_connections_postgresql_closed_without_an_error() -> None:
     """A restart ends every server process, so every pooled connection is dead. The pool's
     check on checkout must throw such connections away, not hand them to the next request."""
@@ -198,13 +206,21 @@ def broker_at(settings: Any) -> Iterator[Any]:
     """Point the Celery app at another broker, with tasks sent rather than run in-process."""
 
     def use(url: str, *, eager: bool = False) -> None:
+        # As tests/notifications/integration does: Celery reads these settings when it makes
+        # its connections, so change the settings (the fixture puts them back) and drop the
+        # connections it keeps. Setting celery_app.conf directly would outlive this test and
+        # send later tests' tasks here.
         settings.CELERY_TASK_ALWAYS_EAGER = eager
         settings.CELERY_BROKER_URL = url
-        celery_app.conf.broker_url = url
-        celery_app._pool = None  # the producer pool is made for one broker URL
+        _reset_celery_connections()
 
     yield use
-    celery_app.conf.broker_url = None
+    _reset_celery_connections()
+
+
+def _reset_celery_connections() -> None:
+    celery_app.close()
+    celery_app.amqp._producer_pool = None
     celery_app._pool = None
 
 
