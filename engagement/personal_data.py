@@ -183,6 +183,10 @@ register(
         fields=("respondent", "submitted_at", "updated_at", "resume_token_hash"),
         category=CONSULTATIONS,
         title=_("Your responses"),
+        holds=_(
+            "A link to your account, when you sent and last changed each response, and a "
+            "scrambled copy of your save-and-return link (the link itself is never stored)"
+        ),
         purpose=_(
             "To let you save and come back to a response, change it until the consultation "
             "closes, and make sure each person responds once where that is the rule."

@@ -69,6 +69,9 @@ class PersonalDataSource:
     anonymise: dict[str, Any] = field(default_factory=dict)
     # For KEEP: why, for the notice and the erasure confirmation page.
     kept_because: Promise | str = ""
+    # What we hold, in plain words for the privacy notice, where the fields' names would not
+    # say it to a resident ("data", "object repr"); otherwise the notice lists the fields.
+    holds: Promise | str = ""
     # Extra: turn one row into what the export shows (label -> value); default is the
     # registered fields. It must not reach other people's personal data, nor run queries of
     # its own (load what it reads in `rows_for`, so the export's query count stays constant).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
@@ -53,7 +54,12 @@ def _field_names(source: PersonalDataSource, names: tuple[str, ...] | list[str])
             model_field = source.model._meta.get_field(name)
         except FieldDoesNotExist:  # a registration naming a missing field fails its own test
             model_field = None
-        if isinstance(model_field, models.Field):
+        if isinstance(model_field, models.ForeignKey) and model_field.related_model is (
+            get_user_model()
+        ):
+            # The key is the link to the person, not something more we know about them.
+            words.append(_("a link to your account"))
+        elif isinstance(model_field, models.Field):
             words.append(str(model_field.verbose_name))
         else:
             words.append(name.replace("_", " "))
@@ -82,7 +88,9 @@ def notice_categories() -> list[NoticeCategory]:
         category.sources.append(
             NoticeSource(
                 title=str(source.title or capfirst(source.model._meta.verbose_name_plural)),
-                holds=_field_names(source, source.fields),
+                holds=[str(source.holds)]
+                if source.holds
+                else list(dict.fromkeys(_field_names(source, source.fields))),
                 purpose=str(source.purpose),
                 lawful_basis=str(source.lawful_basis),
                 retention=str(source.retention),

@@ -98,6 +98,10 @@ register(
         fields=("actor", "actor_label", "object_repr", "changes"),
         category=_("Record of what you did on the portal"),
         title=_("Audit log"),
+        holds=_(
+            "A link to your account, your name or email address as it was at the time, and "
+            "what you changed or what was changed about you"
+        ),
         purpose=_(
             "To keep a trustworthy record of who changed what on the portal, and when, so "
             "that mistakes and misuse can be found and put right."

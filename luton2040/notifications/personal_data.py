@@ -116,6 +116,7 @@ register(
         fields=("user", "to", "context"),
         category=MESSAGES,
         title=_("Messages"),
+        holds=_("A link to your account, the address each message went to, and what it said"),
         purpose=_("To send you messages and to check they were delivered."),
         lawful_basis=_(
             "Consent for things you follow; public task for messages about your account."
