@@ -259,14 +259,23 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    *, workers: int, threads: int, log: IO[bytes], redis: str | None
+    *,
+    workers: int,
+    threads: int,
+    log: IO[bytes],
+    redis: str | None,
+    app: str = "bare_wsgi:application",
+    env: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen, int]:
+    """gunicorn as production runs it, serving `app` (the portal plus the bare view) on a free
+    port; returns once the bare view answers. `env` replaces this process's environment (the
+    fault bench points it at a PostgreSQL and Redis of its own)."""
     port = free_port()
     redis_env = {"REDIS_URL": redis} if redis else {}
     server = subprocess.Popen(  # noqa: S603  our own venv's gunicorn, fixed arguments
         [
             str(Path(sys.executable).with_name("gunicorn")),
-            "bare_wsgi:application",
+            app,
             "--chdir",
             str(ROOT),
             "--pythonpath",
@@ -288,7 +297,7 @@ def start_gunicorn(
             "5",
         ],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_LOG_LEVEL": "WARNING", **redis_env},
+        env=env if env is not None else {**os.environ, "DJANGO_LOG_LEVEL": "WARNING", **redis_env},
         stdout=log,
         stderr=log,
     )
