@@ -137,18 +137,36 @@ def _form_page(
 
 
 def _submit(
-    request: HttpRequest, form: Any, save: Callable[[], object], *, done: str, then: str
+    request: HttpRequest,
+    form: Any,
+    save: Callable[[], Any],
+    *,
+    done: str | Callable[[Any], str],
+    then: str,
 ) -> tuple[HttpResponse | None, str]:
     """Run ``save`` once the posted form is valid: a redirect to ``then`` with the ``done``
-    message, or the service's refusal as an error to show (the form keeps what was typed)."""
+    message (or ``done`` of what ``save`` returned), or the service's refusal as an error to
+    show (the form keeps what was typed)."""
     if request.method != "POST" or not form.is_valid():
         return None, ""
     try:
-        save()
+        saved = save()
     except services.AssemblyError as problem:
         return None, str(problem)
-    messages.success(request, done)
+    messages.success(request, done(saved) if callable(done) else done)
     return HttpResponseRedirect(then), ""
+
+
+def _act(request: HttpRequest, change: Callable[[], Any], *, done: str, then: str) -> HttpResponse:
+    """A change made by a button alone (removing something): the service's refusal is shown as
+    an error message, success as a message, and either way back to ``then``."""
+    try:
+        change()
+    except services.AssemblyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return HttpResponseRedirect(then)
 
 
 # --- The assembly ------------------------------------------------------------------------------
@@ -219,31 +237,20 @@ def assembly_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assembly_publish(request: HttpRequest, pk: int) -> HttpResponse:
     assembly = _get_assembly(request, pk)
-    error = ""
-    if request.method == "POST":
-        try:
-            services.assembly_publish(assembly=assembly, by=_by(request))
-        except services.AssemblyError as problem:
-            error = str(problem)
-        else:
-            messages.success(request, _("Published: residents can now register their interest."))
-            return _overview(assembly)
-    return render(
+    return _publish_page(
         request,
-        "engagement/assemblies/staff_confirm.html",
-        {
-            "assembly": assembly,
-            "error": error,
-            "heading": _("Publish this assembly?"),
-            "explanation": _(
-                "Residents will see it and can register their interest until registration "
-                "closes. Characteristics and their answers cannot be changed after this; "
-                "quotas can, until the members are confirmed."
-            ),
-            "button": _("Publish"),
-            "done": assembly.status != Assembly.Status.DRAFT,
-        },
-        status=400 if error else 200,
+        assembly,
+        publish=services.assembly_publish,
+        heading=_("Publish this assembly?"),
+        explanation=_(
+            "Residents will see it and can register their interest until registration "
+            "closes. Characteristics and their answers cannot be changed after this; "
+            "quotas can, until the members are confirmed."
+        ),
+        button=_("Publish"),
+        done=assembly.status != Assembly.Status.DRAFT,
+        success=_("Published: residents can now register their interest."),
+        then=_url("assembly-overview", assembly),
     )
 
 
@@ -302,21 +309,21 @@ def session_delete(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
 def feature_list(request: HttpRequest, pk: int) -> HttpResponse:
     assembly = _get_assembly(request, pk)
     form = FeatureForm(request.POST or None)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.feature_add(
-                assembly=assembly,
-                by=_by(request),
-                name=form.cleaned_data["name"],
-                question=form.cleaned_data["question"],
-                categories=form.cleaned_data["answers"],
-            )
-        except services.AssemblyError as problem:
-            error = str(problem)
-        else:
-            messages.success(request, _("Characteristic added"))
-            return HttpResponseRedirect(_url("assembly-features", assembly))
+    saved, error = _submit(
+        request,
+        form,
+        lambda: services.feature_add(
+            assembly=assembly,
+            by=_by(request),
+            name=form.cleaned_data["name"],
+            question=form.cleaned_data["question"],
+            categories=form.cleaned_data["answers"],
+        ),
+        done=_("Characteristic added"),
+        then=_url("assembly-features", assembly),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "engagement/assemblies/staff_features.html",
@@ -335,13 +342,12 @@ def feature_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def feature_delete(request: HttpRequest, pk: int, feature_pk: int) -> HttpResponse:
     feature = _get_feature(request, pk, feature_pk)
-    try:
-        services.feature_delete(feature=feature, by=_by(request))
-    except services.AssemblyError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Characteristic removed"))
-    return HttpResponseRedirect(_url("assembly-features", feature.assembly))
+    return _act(
+        request,
+        lambda: services.feature_delete(feature=feature, by=_by(request)),
+        done=_("Characteristic removed"),
+        then=_url("assembly-features", feature.assembly),
+    )
 
 
 @login_required
@@ -349,17 +355,17 @@ def feature_delete(request: HttpRequest, pk: int, feature_pk: int) -> HttpRespon
 def category_add(request: HttpRequest, pk: int, feature_pk: int) -> HttpResponse:
     feature = _get_feature(request, pk, feature_pk)
     form = CategoryForm(request.POST or None)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.category_add(
-                feature=feature, by=_by(request), label=form.cleaned_data["label"]
-            )
-        except services.AssemblyError as problem:
-            error = str(problem)
-        else:
-            messages.success(request, _("Answer added"))
-            return HttpResponseRedirect(_url("assembly-features", feature.assembly))
+    saved, error = _submit(
+        request,
+        form,
+        lambda: services.category_add(
+            feature=feature, by=_by(request), label=form.cleaned_data["label"]
+        ),
+        done=_("Answer added"),
+        then=_url("assembly-features", feature.assembly),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "engagement/assemblies/staff_category_form.html",
@@ -372,13 +378,12 @@ def category_add(request: HttpRequest, pk: int, feature_pk: int) -> HttpResponse
 @require_POST
 def category_delete(request: HttpRequest, pk: int, category_pk: int) -> HttpResponse:
     category = _get_category(request, pk, category_pk)
-    try:
-        services.category_delete(category=category, by=_by(request))
-    except services.AssemblyError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Answer removed"))
-    return HttpResponseRedirect(_url("assembly-features", category.feature.assembly))
+    return _act(
+        request,
+        lambda: services.category_delete(category=category, by=_by(request)),
+        done=_("Answer removed"),
+        then=_url("assembly-features", category.feature.assembly),
+    )
 
 
 @login_required
@@ -715,28 +720,27 @@ def recommendation_respond(request: HttpRequest, pk: int, rec_pk: int) -> HttpRe
 def recommendation_action_create(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
     recommendation = _get_recommendation(request, pk, rec_pk)
     form = RecommendationActionForm(request.POST or None)
-    error = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = services.recommendation_action_create(
-                recommendation=recommendation,
-                by=_by(request),
-                title=form.cleaned_data["title"],
-                summary=form.cleaned_data["summary"],
-                outcomes=list(form.cleaned_data["outcomes"]),
+    saved, error = _submit(
+        request,
+        form,
+        lambda: services.recommendation_action_create(
+            recommendation=recommendation,
+            by=_by(request),
+            title=form.cleaned_data["title"],
+            summary=form.cleaned_data["summary"],
+            outcomes=list(form.cleaned_data["outcomes"]),
+        ),
+        done=lambda action: (
+            _(
+                "Action %(reference)s created as a draft and linked. It appears in public "
+                "once the taskforce publishes it."
             )
-        except services.AssemblyError as problem:
-            error = str(problem)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Action %(reference)s created as a draft and linked. It appears in public "
-                    "once the taskforce publishes it."
-                )
-                % {"reference": action.reference},
-            )
-            return HttpResponseRedirect(_url("assembly-recommendations", recommendation.assembly))
+            % {"reference": action.reference}
+        ),
+        then=_url("assembly-recommendations", recommendation.assembly),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "engagement/assemblies/staff_action_form.html",
@@ -760,7 +764,10 @@ def _publish_page(
     button: str,
     done: bool,
     success: str,
+    then: str = "",
 ) -> HttpResponse:
+    """A "Publish ...?" confirmation page: on POST, ``publish`` and back to ``then`` (the
+    recommendations page unless said), or the service's refusal shown on the page."""
     error = ""
     if request.method == "POST":
         try:
@@ -769,7 +776,7 @@ def _publish_page(
             error = str(problem)
         else:
             messages.success(request, success)
-            return HttpResponseRedirect(_url("assembly-recommendations", assembly))
+            return HttpResponseRedirect(then or _url("assembly-recommendations", assembly))
     return render(
         request,
         "engagement/assemblies/staff_confirm.html",
