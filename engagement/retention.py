@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luton2040.accounts.retention import RetentionRule, register
+from luton2040.accounts.retention import RetentionRule, register, rows_deleted
 
 from .models import Consultation, OutcomeRequest, Response
 
@@ -35,10 +35,11 @@ def _abandoned_drafts_delete(cutoff: datetime.datetime) -> int:
     # is not counted in any result (results read sent responses only), so deleting it changes
     # no figure. Counted from the close, not from the draft's own dates: anonymous drafts
     # carry no timestamps at all. A signed-in person's draft is tied to their account.
-    _total, by_model = Response.objects.filter(
-        status=Response.Status.IN_PROGRESS, consultation__closes_at__lt=cutoff
-    ).delete()
-    return by_model.get(Response._meta.label, 0)
+    return rows_deleted(
+        Response.objects.filter(
+            status=Response.Status.IN_PROGRESS, consultation__closes_at__lt=cutoff
+        )
+    )
 
 
 def _outcome_requests_delete(cutoff: datetime.datetime) -> int:
@@ -46,11 +47,12 @@ def _outcome_requests_delete(cutoff: datetime.datetime) -> int:
     # published (it is published once: outcome_publish is a no-op the second time) and they
     # have been told, it has done its job. Kept a while after so a resident's "I was never
     # told" can be checked.
-    _total, by_model = OutcomeRequest.objects.filter(
-        notified_at__lt=cutoff,
-        consultation__status=Consultation.Status.OUTCOME_PUBLISHED,
-    ).delete()
-    return by_model.get(OutcomeRequest._meta.label, 0)
+    return rows_deleted(
+        OutcomeRequest.objects.filter(
+            notified_at__lt=cutoff,
+            consultation__status=Consultation.Status.OUTCOME_PUBLISHED,
+        )
+    )
 
 
 register(

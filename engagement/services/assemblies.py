@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from luton2040 import audit
+from luton2040.accounts.retention import rows_deleted
 from luton2040.notifications import subscriptions
 from luton2040.notifications.services import Recipient, notify
 from luton2040.places.selectors import ward_list
@@ -527,8 +528,7 @@ def volunteers_erase_expired(*, ended_before: datetime.date) -> int:
     for assembly in Assembly.objects.filter(
         ends_on__lt=ended_before, volunteers__isnull=False
     ).distinct():
-        _total, by_model = assembly.volunteers.all().delete()
-        count = by_model.get(Volunteer._meta.label, 0)
+        count = rows_deleted(assembly.volunteers.all())
         erased += count
         audit.record(
             actor=None, obj=assembly, verb="assembly.volunteers_erased", changes={"rows": count}
@@ -556,23 +556,21 @@ def volunteers_not_selected_anonymise(*, drawn_before: datetime.datetime) -> int
         status=Volunteer.Status.NOT_SELECTED,
         reserve_rank__isnull=True,
     ).exclude(email__endswith=ERASED_EMAIL_DOMAIN)
-    changed = 0
-    for assembly_id, count in Counter(volunteers.values_list("assembly_id", flat=True)).items():
-        # The address stays unique per assembly (a constraint), so each gets its own id in it.
-        changed += Volunteer.objects.filter(
-            pk__in=volunteers.filter(assembly_id=assembly_id).values("pk")
-        ).update(
-            name="",
-            email=Concat(Value("volunteer-"), Cast("pk", CharField()), Value(ERASED_EMAIL_DOMAIN)),
-            phone="",
-            postcode="",
-            user=None,
-        )
+    per_assembly = Counter(volunteers.values_list("assembly_id", flat=True))
+    # The address stays unique per assembly (a constraint), so each gets its own id in it.
+    changed = volunteers.update(
+        name="",
+        email=Concat(Value("volunteer-"), Cast("pk", CharField()), Value(ERASED_EMAIL_DOMAIN)),
+        phone="",
+        postcode="",
+        user=None,
+    )
+    for assembly in Assembly.objects.filter(pk__in=per_assembly):
         audit.record(
             actor=None,
-            obj=Assembly.objects.get(pk=assembly_id),
+            obj=assembly,
             verb="assembly.volunteers_not_selected_anonymised",
-            changes={"rows": count},
+            changes={"rows": per_assembly[assembly.pk]},
         )
     return changed
 

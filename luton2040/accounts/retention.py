@@ -24,6 +24,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -93,6 +94,12 @@ def register(*rules: RetentionRule) -> None:
 
 def rules() -> list[RetentionRule]:
     return list(_rules.values())
+
+
+def rows_deleted(rows: models.QuerySet[Any]) -> int:
+    """Delete `rows`; how many of them went (not counting what cascaded with them)."""
+    _total, by_model = rows.delete()
+    return by_model.get(rows.model._meta.label, 0)
 
 
 def rule(key: str) -> RetentionRule:
@@ -177,8 +184,7 @@ def _unverified_signups_delete(cutoff: datetime.datetime) -> int:
         is_superuser=False,
         groups__isnull=True,
     )
-    _total, by_model = doomed.delete()
-    return by_model.get(User._meta.label, 0)
+    return rows_deleted(doomed)
 
 
 def _expired_sessions_delete(cutoff: datetime.datetime) -> int:

@@ -6,7 +6,7 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from luton2040.accounts.retention import RetentionRule, register
+from luton2040.accounts.retention import RetentionRule, register, rows_deleted
 
 from .models import Notification, Subscription
 
@@ -27,20 +27,18 @@ def _finished_notifications_delete(cutoff: datetime.datetime) -> int:
     # firing again. The period must not be shorter than links.UNSUBSCRIBE_MAX_AGE (a year):
     # each email's unsubscribe link names its row. Counted from when the row was written
     # (indexed with status); a message is sent within minutes of that.
-    _total, by_model = Notification.objects.filter(
-        status__in=_FINISHED, created_at__lt=cutoff
-    ).delete()
-    return by_model.get(Notification._meta.label, 0)
+    return rows_deleted(Notification.objects.filter(status__in=_FINISHED, created_at__lt=cutoff))
 
 
 def _unconfirmed_follows_delete(cutoff: datetime.datetime) -> int:
     # Someone without an account gave an address to follow something and never clicked the
     # confirmation link (it stops working after links.CONFIRM_MAX_AGE, a week). The address
     # gets no mail and may not even be theirs: keeping it serves nobody.
-    _total, by_model = Subscription.objects.filter(
-        user__isnull=True, confirmed_at__isnull=True, created_at__lt=cutoff
-    ).delete()
-    return by_model.get(Subscription._meta.label, 0)
+    return rows_deleted(
+        Subscription.objects.filter(
+            user__isnull=True, confirmed_at__isnull=True, created_at__lt=cutoff
+        )
+    )
 
 
 register(
