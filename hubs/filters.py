@@ -288,8 +288,7 @@ def _await_set(key: str) -> dict[str, IdArray] | None:
     that does took too long or failed); else the set another thread put in the cache meanwhile.
     The lock is left to expire (``_LOCK_SECONDS``), never deleted: see
     ``selectors.directory.cached_single_flight``."""
-    # None (not False): the cache is away, so nobody else can be filling it: work it out.
-    if cache.add(f"{key}:lock", 1, timeout=_LOCK_SECONDS) is not False:
+    if cache.add(f"{key}:lock", 1, timeout=_LOCK_SECONDS):
         return None
     deadline = time.monotonic() + _WAIT_SECONDS
     while time.monotonic() < deadline:
