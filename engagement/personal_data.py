@@ -237,7 +237,10 @@ register(
             "the people drawn."
         ),
         lawful_basis=_("Consent: you registered to take part."),
-        retention=_("Until the assembly has reported, or you delete your account."),
+        retention=_(
+            "For the periods below, which depend on whether the draw chose you, or until you "
+            "delete your account."
+        ),
         rows_for=_volunteer_rows,
         erasure=Erasure.ANONYMISE,
         anonymise={

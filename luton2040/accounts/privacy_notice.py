@@ -70,9 +70,10 @@ def _on_erasure(source: PersonalDataSource) -> str:
     if source.erasure == Erasure.DELETE:
         return _("We delete it.")
     if source.erasure == Erasure.ANONYMISE:
-        removed = ", ".join(_field_names(source, list(source.anonymise))) or ", ".join(
-            _field_names(source, source.fields)
-        )
+        # The personal fields it blanks (bookkeeping it also sets, such as a status, is not
+        # "what identifies you"); all of them when the source erases in its own way.
+        blanked = [name for name in source.anonymise if name in source.fields] or source.fields
+        removed = ", ".join(dict.fromkeys(_field_names(source, blanked)))
         return _("We keep the record but remove what identifies you (%(fields)s).") % {
             "fields": removed
         }
