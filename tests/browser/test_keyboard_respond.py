@@ -33,6 +33,7 @@ from .conftest import (
     focused,
     follow_error_summary_to,
     page_problems,
+    press_enter_and_wait,
     press_enter_on,
     sign_in,
     start_from_top,
@@ -259,8 +260,9 @@ def test_pages_only_a_session_reaches_pass_axe(
     follow_error_summary_to(page, "#id_email")
     assert_no_axe_violations(page)
     page.keyboard.type("amina@example.org")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    # Waiting for the load state alone returned at once, on the page already loaded, so the
+    # heading was read before the answer arrived: wait for the navigation itself.
+    press_enter_and_wait(page)
     assert page.locator("h1").inner_text() == "Your answers are saved"
     assert_no_axe_violations(page)
 
