@@ -32,10 +32,10 @@ import luton2040.settings as settings_module
 from engagement.models import Consultation
 from hubs.models import ListingReport, Service
 from luton2040.accounts.models import User
-from luton2040.celery import app as celery_app
 from luton2040.notifications.models import Notification
 from luton2040.notifications.services import notifications_requeue_stalled
 
+from ..celery_connections import reset_celery_connections
 from ..factories import TEST_PASSWORD, ConsultationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -212,16 +212,10 @@ def broker_at(settings: Any) -> Iterator[Any]:
         # send later tests' tasks here.
         settings.CELERY_TASK_ALWAYS_EAGER = eager
         settings.CELERY_BROKER_URL = url
-        _reset_celery_connections()
+        reset_celery_connections()
 
     yield use
-    _reset_celery_connections()
-
-
-def _reset_celery_connections() -> None:
-    celery_app.close()
-    celery_app.amqp._producer_pool = None
-    celery_app._pool = None
+    reset_celery_connections()
 
 
 def test_a_follow_with_the_broker_down_is_saved_and_delivered_by_the_requeue_job(

@@ -29,7 +29,7 @@ import pytest
 import redis
 from aiosmtpd.controller import Controller
 
-from luton2040.celery import app as celery_app
+from tests.celery_connections import reset_celery_connections
 
 ROOT = Path(__file__).resolve().parents[3]
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -141,19 +141,13 @@ def broker(settings) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-de
     settings.CELERY_BROKER_URL = url
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_TASK_DEFAULT_QUEUE = queue
-    _reset_celery_connections()
+    reset_celery_connections()
     client = redis.Redis.from_url(url)
     _purge(client, queue)
     yield url, queue
     _purge(client, queue)
     client.close()
-    _reset_celery_connections()
-
-
-def _reset_celery_connections() -> None:
-    # Celery caches its broker connection pool; drop it so the URL set above is the one used.
-    celery_app.close()
-    celery_app.amqp._producer_pool = None
+    reset_celery_connections()
 
 
 def _purge(client: redis.Redis, queue: str) -> None:
