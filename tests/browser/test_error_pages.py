@@ -70,9 +70,11 @@ def test_too_many_attempts_is_a_429_page_that_passes_axe(
     mobile_page.fill("input[name=email]", "rashida.resident@example.org")
     # The answer arriving is not the page showing it: wait for the navigation too, or the checks
     # below can read the form page still on screen.
-    with mobile_page.expect_navigation():
-        with mobile_page.expect_response(lambda r: r.request.method == "POST") as answer:
-            mobile_page.locator("form [type=submit]").last.press("Enter")
+    with (
+        mobile_page.expect_navigation(),
+        mobile_page.expect_response(lambda r: r.request.method == "POST") as answer,
+    ):
+        mobile_page.locator("form [type=submit]").last.press("Enter")
     assert answer.value.status == 429
     _fits_320_with_one_h1(mobile_page)
     assert_no_axe_violations(mobile_page)
