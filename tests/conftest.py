@@ -3,11 +3,13 @@ without two-factor authentication), an organisation editor and an outsider (sign
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
+from luton2040 import page_cache
 from luton2040.accounts.models import User
 from luton2040.accounts.roles import Role
 
@@ -39,6 +41,13 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     # Real hashing costs ~0.3 s a password by design; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _own_page_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each test has its own stored pages (luton2040/page_cache.py): the shared Redis outlives
+    # the test's database, and a page stored by one test must not answer another.
+    monkeypatch.setattr(page_cache, "KEY_SALT", uuid.uuid4().hex)
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from luton2040.page_cache import visitor_page_cache
+
 from .. import opening
 from ..filters import DIRECTORY_CACHE_SECONDS, HubFilter, ServiceFilter, directory_version
 from ..forms import ShortlistForm
@@ -60,9 +62,23 @@ def _page(request: HttpRequest, items: Any, per_page: int) -> tuple[Paginator, A
     return paginator, page
 
 
+def _directory_now(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    """What the search and hub pages depend on besides their address and language: the
+    directory's data and the minute ("open now", "closes soon" and today's times; times are whole
+    minutes). The UTC offset tells apart the two 01:00s of the day the clocks go back."""
+    return f"hubs:{directory_version()}:{opening.local_now():%Y-%m-%dT%H:%M%z}"
+
+
+# A visitor who is not signed in is served a stored copy of the whole page for the rest of the
+# minute while the directory is unchanged (luton2040/page_cache.py): most people searching are
+# residents without an account, and a popular search or hub is then rendered once a minute.
+directory_page_cache = visitor_page_cache(key=_directory_now, seconds=DIRECTORY_CACHE_SECONDS)
+
+
 # --- search ------------------------------------------------------------------------------------
 
 
+@directory_page_cache
 def index(request: HttpRequest) -> HttpResponse:
     moment = opening.local_now()
     filters = ServiceFilter(request.GET, moment=moment)
@@ -131,6 +147,7 @@ def _hub_parts(hub: Location, *, today: dt.date) -> dict[str, str]:
     }
 
 
+@directory_page_cache
 def hub_detail(request: HttpRequest, slug: str) -> HttpResponse:
     moment = opening.local_now()
     # The day's part of the page is cached under the directory version (any saved change to a

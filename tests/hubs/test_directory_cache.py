@@ -1,7 +1,9 @@
 """The search page's caches: one worker refreshes a stale search while the others serve it, the
 "open now" set is worked out once, and cards cached for the day still read right every minute
 (on the days the clocks change too). Only the cache's public API is used, so these run the same
-on Redis (CI) and on the local-memory cache."""
+on Redis (CI) and on the local-memory cache. Every page here is rendered (no stored copy of the
+whole page, tests/platform/test_page_cache.py): these caches are what a signed-in resident, and
+each visitor's first request in a minute, rely on."""
 
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ from tests.factories import (
     tag,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_stored_pages")]
 
 URL = reverse("hubs:index")
 WHEN = re.compile(r'When</dt>\s*<dd class="govuk-summary-list__value">(.*?)</dd>', re.S)

@@ -396,7 +396,7 @@ def _many(count: int) -> None:
 
 @pytest.mark.parametrize("count", [2, 15])
 def test_search_page_query_count_is_constant(  # type: ignore[no-untyped-def]
-    client, django_assert_num_queries, count, still_clock
+    client, django_assert_num_queries, count, still_clock, no_stored_pages
 ) -> None:
     _many(count)
     query = {"q": "test", "category": "food", "postcode": "LU2 0DD", "when": "today"}
@@ -410,7 +410,7 @@ def test_search_page_query_count_is_constant(  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("count", [2, 15])
 def test_a_new_search_costs_a_constant_number_of_queries(  # type: ignore[no-untyped-def]
-    client, django_assert_num_queries, count, still_clock
+    client, django_assert_num_queries, count, still_clock, no_stored_pages
 ) -> None:
     _many(count)
     client.get(URL, {"q": "warm"})  # option lists and "when" sets cached; not this search

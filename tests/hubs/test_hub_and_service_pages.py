@@ -114,7 +114,9 @@ def test_a_hub_page_shows_a_new_session_at_once(client, hub) -> None:  # type: i
 
 
 @pytest.mark.parametrize("count", [2, 12])
-def test_hub_page_query_count_is_constant(client, django_assert_num_queries, count) -> None:  # type: ignore[no-untyped-def]
+def test_hub_page_query_count_is_constant(  # type: ignore[no-untyped-def]
+    client, django_assert_num_queries, count, no_stored_pages
+) -> None:
     hub = LocationFactory(is_hub=True)
     AddressFactory(location=hub)
     ScheduleFactory(location=hub, service_at_location=None, service=None)
