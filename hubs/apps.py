@@ -7,11 +7,17 @@ class HubsConfig(AppConfig):
     verbose_name = _("Community hubs and services")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from luton2040.accounts.roles import Role, grant
 
         from . import kinds
+        from .filters import VERSION_MODELS, directory_changed
 
         kinds.register_kinds()
+        for model in VERSION_MODELS:
+            post_save.connect(directory_changed, sender=model, dispatch_uid=f"version-{model}")
+            post_delete.connect(directory_changed, sender=model, dispatch_uid=f"version-{model}")
 
         grant(
             Role.COUNCIL_STAFF,

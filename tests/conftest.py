@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
+from hubs import filters as hub_filters
 from luton2040 import page_cache
 from luton2040.accounts.models import User
 from luton2040.accounts.roles import Role
@@ -44,10 +45,14 @@ def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _own_page_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Each test has its own stored pages (luton2040/page_cache.py): the shared Redis outlives
-    # the test's database, and a page stored by one test must not answer another.
+def _nothing_stored_by_another_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The shared Redis and this process outlive each test's database: a page stored by one test
+    # (luton2040/page_cache.py) must not answer another, nor a directory version read in one be
+    # taken for another's. The version is kept until a save forgets it, not for a second, so a
+    # slow machine does not add a query to the pinned query counts.
     monkeypatch.setattr(page_cache, "KEY_SALT", uuid.uuid4().hex)
+    hub_filters.forget_directory_version()
+    monkeypatch.setattr(hub_filters, "DIRECTORY_VERSION_SECONDS", 3600.0)
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
@@ -81,6 +82,46 @@ def expected_line(service: Service, moment: dt.datetime) -> str:
 
 
 # --- single flight: the search ----------------------------------------------------------------
+
+
+SUB_SELECT = re.compile(r"\(SELECT max\(\w+\) FROM \w+\)")
+
+
+def test_the_version_function_reads_every_table_the_version_expression_names() -> None:
+    # Migration 0007 froze hubs.filters.version_sql() into a PL/pgSQL function: a table added
+    # to the version in Python alone would never change the stamp the caches are keyed by.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'hubs_directory_version'")
+        (source,) = cursor.fetchone()
+        ServiceFactory()
+        cursor.execute(f"SELECT {hub_filters.version_sql()}")
+        (expected,) = cursor.fetchone()
+
+    assert SUB_SELECT.findall(source) == SUB_SELECT.findall(hub_filters.version_sql())
+    assert len(SUB_SELECT.findall(source)) == 14
+    assert directory_version() == expected
+
+
+def test_a_process_reads_the_version_once_a_second_and_again_after_a_save(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    service = ServiceFactory()
+    monkeypatch.setattr(hub_filters, "DIRECTORY_VERSION_SECONDS", 1.0)
+    now = [1000.0]
+    monkeypatch.setattr(hub_filters, "_clock", lambda: now[0])
+    read = directory_version()
+
+    # Changed without a save (a bulk update, SQL): this process keeps what it read, for a second.
+    Service.objects.filter(pk=service.pk).update(
+        last_modified=service.last_modified + dt.timedelta(1)
+    )
+    now[0] += 0.9
+    assert directory_version() == read
+    now[0] += 0.2
+    changed = directory_version()
+    assert changed != read
+
+    # A save forgets it at once, whatever the clock says.
+    service.save()
+    assert directory_version() != changed
 
 
 def test_a_stale_search_is_served_while_another_worker_refreshes_it(  # type: ignore[no-untyped-def]
@@ -192,7 +233,7 @@ def test_the_next_minutes_open_now_set_is_ready_before_the_minute_turns(  # type
     assert option_label(early, "when", "now") == "Open now (0)"
 
     at_clock(monkeypatch, ten)
-    with django_assert_num_queries(1):  # the directory version: the 10:00 set was made ahead
+    with django_assert_num_queries(0):  # the 10:00 set was made ahead (the version is still read)
         response = client.get(URL)
     assert option_label(response, "when", "now") == "Open now (1)"
 
