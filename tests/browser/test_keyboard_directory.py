@@ -6,9 +6,13 @@ in it, which the page sweep cannot reach.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
+
+from luton2040 import page_cache
 
 from .conftest import (
     assert_no_axe_violations,
@@ -74,3 +78,31 @@ def test_bad_postcode_error_by_keyboard(page: Page, request: pytest.FixtureReque
     assert page.title().startswith("Error:")
     assert page.locator("#id_postcode").input_value() == "nonsense"
     assert_no_axe_violations(page)
+
+
+def test_a_visitor_served_the_stored_search_page_gets_working_scripts_and_forms(
+    page: Page, new_context: Any, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The stored copy carries no one's nonce or token (luton2040/page_cache.py): this visitor's
+    # browser must run the page's scripts under their CSP and send their shortlist button.
+    directory(request)
+    served: list[int] = []
+    served_copy = page_cache._served_copy
+
+    def counting(*args: Any) -> Any:
+        served.append(1)
+        return served_copy(*args)
+
+    monkeypatch.setattr(page_cache, "_served_copy", counting)
+    visit(new_context().new_page(), reverse("hubs:index"))  # another visitor: the page is stored
+
+    visit(page, reverse("hubs:index"))
+
+    assert served == [1]
+    assert_page_clean(page)  # no CSP violation: the inline and module scripts carry our nonce
+    assert page.evaluate("document.body.classList.contains('js-enabled')")
+    assert_no_axe_violations(page)
+    tab_to(page, "form[action$='/shortlist/add/'] [type=submit]")
+    press_enter_and_wait(page)
+    assert "Added to your shortlist." in page.inner_text("main")
+    assert_page_clean(page)
