@@ -11,7 +11,8 @@ Who gets a stored copy, and whose page is stored: only a GET or HEAD with no ses
 no messages cookie. Such a visitor is not signed in, has no shortlist and no message waiting, so
 their page is the same as any other such visitor's at that address, in that language, for the
 same key. A page is stored only when rendering it changed nothing about the visitor (no cookie
-set by the view, session untouched, no message added) and it was a 200 that may be stored.
+set by the view, session untouched, no message added), it was a 200 that may be stored, and it
+is the second time the page was asked for within ``seconds`` (each copy is ~60 KB).
 
 What makes a page change is the view's business: it passes ``key``, a function of the request
 (and the view's arguments) giving everything else the page depends on, for example the
@@ -110,7 +111,10 @@ def visitor_page_cache(*, key: Callable[..., str], seconds: int) -> Callable[[Vi
             if copy is not None:
                 return _served_copy(request, copy)
             response = view(request, *args, **kwargs)
-            if _storable(request, response):
+            # Stored the second time it is asked for: a copy of every one-off search (a crawler
+            # walking the filters) would fill the cache, which shares Redis with the task
+            # queue. ``add`` is True for the first asker, and when the cache is away.
+            if _storable(request, response) and not cache.add(f"{cache_key}:asked", 1, seconds):
                 cache.set(cache_key, _stored_copy(request, response), timeout=seconds)
             return response
 
