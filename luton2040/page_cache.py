@@ -40,7 +40,7 @@ from django.utils.translation import get_language
 NONCE_MARK = b"\x00csp-nonce\x00"
 CSRF_MARK = b"\x00csrf-token\x00"
 # What Django's {% csrf_token %} writes (django.template.defaulttags.CsrfTokenNode).
-_CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")([^"]*)(")')
 
 # Tests set their own, so an entry stored by one test is never served in another (the shared
 # Redis outlives each test's database).
@@ -76,12 +76,18 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _stored_copy(request: HttpRequest, response: HttpResponse) -> dict[str, Any]:
+def _stored_copy(request: HttpRequest, response: HttpResponse) -> dict[str, Any] | None:
+    """The page with this visitor's nonce and CSRF tokens taken out; None if a token is left
+    in it anywhere but a form's hidden input (a page writing ``{{ csrf_token }}`` elsewhere):
+    such a page would hand this visitor's CSRF secret to the next, so it is never stored."""
     body = response.content
-    nonce = getattr(request, "_csp_nonce", None)  # set only if the page used it
-    if nonce:
-        body = body.replace(nonce.encode("ascii"), NONCE_MARK)
-    body = _CSRF_INPUT.sub(rb"\1" + CSRF_MARK + rb"\2", body)
+    nonce = getattr(request, "csp_nonce", None)
+    if nonce:  # django-csp's lazy nonce is true once the page has used it
+        body = body.replace(str(nonce).encode("ascii"), NONCE_MARK)
+    tokens = {match.group(2) for match in _CSRF_INPUT.finditer(body)}
+    body = _CSRF_INPUT.sub(rb"\1" + CSRF_MARK + rb"\3", body)
+    if any(token in body for token in tokens):
+        return None
     return {"body": body, "content_type": response["Content-Type"]}
 
 
@@ -115,7 +121,9 @@ def visitor_page_cache(*, key: Callable[..., str], seconds: int) -> Callable[[Vi
             # walking the filters) would fill the cache, which shares Redis with the task
             # queue. ``add`` is True for the first asker, and when the cache is away.
             if _storable(request, response) and not cache.add(f"{cache_key}:asked", 1, seconds):
-                cache.set(cache_key, _stored_copy(request, response), timeout=seconds)
+                copy = _stored_copy(request, response)
+                if copy is not None:
+                    cache.set(cache_key, copy, timeout=seconds)
             return response
 
         return wrapped

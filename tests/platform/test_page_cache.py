@@ -10,13 +10,14 @@ import re
 
 import pytest
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from hubs import opening
 from hubs.models import Service
 from luton2040.accounts.models import User
-from luton2040.page_cache import for_visitor
+from luton2040.page_cache import _stored_copy, for_visitor
 from tests.factories import (
     TEST_PASSWORD,
     LocationFactory,
@@ -185,3 +186,18 @@ def test_only_a_get_with_no_session_and_no_message_waiting_is_served_a_stored_pa
     with_message = factory.get(SEARCH)
     with_message.COOKIES[CookieStorage.cookie_name] = "abc"
     assert not for_visitor(with_message)
+
+
+def test_a_page_that_writes_its_csrf_token_anywhere_but_a_form_input_is_never_stored() -> None:
+    # Another visitor would be handed this visitor's CSRF secret.
+    token = "a" * 64
+    field = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+    request = RequestFactory().get(SEARCH)
+
+    in_forms_only = _stored_copy(request, HttpResponse(f"<form>{field}</form>" * 2))
+    also_in_a_meta_tag = _stored_copy(
+        request, HttpResponse(f'<meta name="csrf" content="{token}"><form>{field}</form>')
+    )
+
+    assert in_forms_only is not None and token.encode() not in in_forms_only["body"]
+    assert also_in_a_meta_tag is None
