@@ -81,7 +81,7 @@ def expected_line(service: Service, moment: dt.datetime) -> str:
     return cards.when_line(card.state)
 
 
-# --- single flight: the search ----------------------------------------------------------------
+# --- the directory version --------------------------------------------------------------------
 
 
 SUB_SELECT = re.compile(r"\(SELECT max\(\w+\) FROM \w+\)")
@@ -122,6 +122,9 @@ def test_a_process_reads_the_version_once_a_second_and_again_after_a_save(monkey
     # A save forgets it at once, whatever the clock says.
     service.save()
     assert directory_version() != changed
+
+
+# --- single flight: the search ----------------------------------------------------------------
 
 
 def test_a_stale_search_is_served_while_another_worker_refreshes_it(  # type: ignore[no-untyped-def]
@@ -233,7 +236,8 @@ def test_the_next_minutes_open_now_set_is_ready_before_the_minute_turns(  # type
     assert option_label(early, "when", "now") == "Open now (0)"
 
     at_clock(monkeypatch, ten)
-    with django_assert_num_queries(0):  # the 10:00 set was made ahead (the version is still read)
+    # None: the 10:00 set was made ahead, and the version was read by the request before.
+    with django_assert_num_queries(0):
         response = client.get(URL)
     assert option_label(response, "when", "now") == "Open now (1)"
 
