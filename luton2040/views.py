@@ -11,7 +11,6 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language, get_language_bidi
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -47,18 +46,8 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
         {
             "categories": notice_categories(),
             "retention_rules": notice_rules(),
-            "data_url": _url_or_none("accounts:data"),
-            "delete_url": _url_or_none("accounts:delete"),
         },
     )
-
-
-def _url_or_none(name: str) -> str | None:
-    # The export and erasure pages arrive separately; the notice links to them once they exist.
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
 
 
 def cookies(request: HttpRequest) -> HttpResponse:

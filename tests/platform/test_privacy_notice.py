@@ -120,3 +120,13 @@ def test_the_fixed_sections_stay(client: Client) -> None:
     for heading in ("Who we are", "Your rights", "How to complain", "Cookies"):
         assert heading in page
     assert reverse("cookies") in page
+
+
+def test_the_rights_section_links_to_downloading_your_data_and_deleting_your_account(
+    client: Client,
+) -> None:
+    # The notice once looked the download page up under a name it never had, and so left the
+    # link out without a word.
+    page = _page(client)
+    assert f'href="{reverse("accounts:your-data")}"' in page
+    assert f'href="{reverse("accounts:delete")}"' in page
