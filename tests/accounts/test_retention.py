@@ -46,7 +46,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _ago(days: float) -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(days=days)
+    # London time, so whole days back are calendar days, as the periods are: in UTC, late in a
+    # winter evening 91 * 24 hours back lands on the next day of summer time.
+    return timezone.localtime() - datetime.timedelta(days=days)
 
 
 def _signup(email: str, *, joined_days_ago: float, verified: bool = False, **kw: Any) -> User:

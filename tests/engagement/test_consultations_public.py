@@ -25,7 +25,9 @@ pytestmark = pytest.mark.django_db
 
 Status = Consultation.Status
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-NOW = timezone.now()
+# London time, so NOW - N * DAY is N calendar days ago whatever the hour (in UTC, late in a
+# winter evening it lands on the next day of summer time).
+NOW = timezone.localtime()
 DAY = datetime.timedelta(days=1)
 
 

@@ -41,7 +41,9 @@ pytestmark = pytest.mark.django_db
 
 
 def consultation_closed(days_ago: int = 10, **kwargs: Any) -> Consultation:
-    now = timezone.now()
+    # London time, so "N days ago" is N calendar days ago whatever the hour: in UTC, late in
+    # a winter evening N * 24 hours back lands on the next day in summer time.
+    now = timezone.localtime()
     kwargs.setdefault("status", Consultation.Status.AWAITING_OUTCOME)
     kwargs.setdefault("slug", "buses")
     kwargs.setdefault("title", "Buses in Luton")
